@@ -1,0 +1,41 @@
+/**
+ * Entry of the `lectern` command line: dispatches `lectern <command> [args]` to
+ * one module per command under src/cli/. Each command module exports
+ * `run(args: string[]): Promise<number>` returning the process exit code.
+ */
+
+export interface Command {
+  summary: string;
+  load: () => Promise<{ run: (args: string[]) => Promise<number> }>;
+}
+
+export const commands: Record<string, Command> = {
+  run: { summary: 'execute every cell of a lesson in Node and print outputs', load: () => import('./run.ts') },
+  cells: { summary: 'print the cells of a lesson or .ts file with their declarations and references', load: () => import('./cells.ts') },
+  summary: { summary: 'print the Keras-style summary of MobileNetV2', load: () => import('./summary.ts') },
+  bench: { summary: 'measure training and inference throughput per backend', load: () => import('./bench.ts') },
+  evaluate: { summary: 'evaluate the shipped pretrained model', load: () => import('./evaluate.ts') },
+  pretrain: { summary: 'pretrain MobileNetV2 on the source task', load: () => import('./pretrain.ts') },
+  finetune: { summary: 'fine-tune headlessly and print logs and a diagnosis', load: () => import('./finetune.ts') },
+  slides: { summary: 'write a starter Marp deck from a lesson', load: () => import('./slides.ts') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['Usage: lectern <command> [options]', '', 'Commands:', ...lines, '', 'Run `lectern <command> --help` for a command\'s options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`lectern: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.load().then((m) => m.run(args));
+}
