@@ -1,0 +1,179 @@
+/**
+ * A learner's edits to a lesson's cells, kept in localStorage per lesson and cell.
+ *
+ * Each stored edit remembers the lesson's own source of the cell at the time of the edit (its
+ * `base`). When the lesson file changes later, `reconcile` compares that base with the lesson's
+ * current cells, so an edit is never applied to a different cell and never dropped silently:
+ * it is either applied, reported as a conflict (the learner keeps theirs or takes the new one),
+ * or reported as an orphan (its cell no longer exists).
+ *
+ * Pure logic over a minimal Storage interface: runs and is tested in Node.
+ */
+
+/** The part of the Web Storage API this module uses (localStorage, or a fake in tests). */
+export type EditStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** One edited cell, as stored. */
+export interface StoredEdit {
+  /** The lesson's own source of the cell when the learner edited it. */
+  base: string;
+  /** The learner's source. */
+  source: string;
+  /** When the edit was saved (ms since the epoch), to show the learner. */
+  savedAt: number;
+}
+
+/** All edits of one lesson, keyed by the cell's index (as a string) in the lesson. */
+export type LessonEdits = Record<string, StoredEdit>;
+
+/** What the page should do with one cell of the current lesson. */
+export type CellState =
+  | { kind: 'pristine' }
+  | { kind: 'edited'; edit: StoredEdit }
+  /** The lesson's source of an edited cell changed since the edit: the learner must choose. */
+  | { kind: 'conflict'; edit: StoredEdit; lessonSource: string };
+
+export interface Reconciled {
+  /** One state per current cell, in order. */
+  cells: CellState[];
+  /** Edits whose cell no longer exists in the lesson: shown to the learner, never dropped silently. */
+  orphans: StoredEdit[];
+  /** The edits rekeyed to the cells they now belong to (cells may have moved): save this back. */
+  edits: LessonEdits;
+}
+
+const KEY_PREFIX = 'lectern:edits:';
+const FORMAT_VERSION = 1;
+
+export function storageKey(lessonId: string): string {
+  return KEY_PREFIX + lessonId;
+}
+
+/** Reads a lesson's edits; a missing, corrupt or foreign entry reads as no edits (and is reported). */
+export function loadEdits(storage: EditStorage, lessonId: string): LessonEdits {
+  const raw = storage.getItem(storageKey(lessonId));
+  if (raw === null) return {};
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (!isRecord(parsed) || parsed.version !== FORMAT_VERSION || !isRecord(parsed.cells)) return {};
+    const edits: LessonEdits = {};
+    for (const [key, value] of Object.entries(parsed.cells)) {
+      if (isStoredEdit(value)) edits[key] = value;
+    }
+    return edits;
+  } catch {
+    console.warn(`lectern: ignoring unreadable saved edits for lesson "${lessonId}"`);
+    return {};
+  }
+}
+
+export function saveEdits(storage: EditStorage, lessonId: string, edits: LessonEdits): void {
+  if (Object.keys(edits).length === 0) {
+    storage.removeItem(storageKey(lessonId));
+    return;
+  }
+  storage.setItem(storageKey(lessonId), JSON.stringify({ version: FORMAT_VERSION, cells: edits }));
+}
+
+/**
+ * Matches stored edits to the lesson's current cells.
+ *
+ * Rules, in order, for an edit stored at index i:
+ * 1. the cell at i still has the edit's base source: the edit applies there;
+ * 2. exactly one other cell without an edit of its own has the base source (cells were inserted or
+ *    removed above it): the edit moves there;
+ * 3. a cell exists at i (and has no edit yet): the lesson changed that cell: a conflict there;
+ * 4. otherwise the edit is an orphan.
+ * An edit whose source equals the cell's current lesson source is no edit any more and is dropped.
+ */
+export function reconcile(lessonSources: readonly string[], stored: LessonEdits): Reconciled {
+  const cells: CellState[] = lessonSources.map(() => ({ kind: 'pristine' }));
+  const claimed = new Map<number, StoredEdit>();
+  const pending: [number, StoredEdit][] = [];
+  for (const [key, edit] of Object.entries(stored)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0) continue;
+    if (lessonSources[index] === edit.base) claimed.set(index, edit);
+    else pending.push([index, edit]);
+  }
+  const orphans: StoredEdit[] = [];
+  const conflicts: [number, StoredEdit][] = [];
+  for (const [index, edit] of pending) {
+    const moved = uniqueUnclaimedMatch(lessonSources, claimed, edit.base);
+    if (moved !== undefined) claimed.set(moved, edit);
+    else conflicts.push([index, edit]);
+  }
+  for (const [index, edit] of conflicts) {
+    if (index < lessonSources.length && !claimed.has(index)) {
+      claimed.set(index, edit);
+      cells[index] = { kind: 'conflict', edit, lessonSource: lessonSources[index] };
+    } else {
+      orphans.push(edit);
+    }
+  }
+  const edits: LessonEdits = {};
+  for (const [index, edit] of claimed) {
+    if (edit.source === lessonSources[index]) {
+      cells[index] = { kind: 'pristine' };
+      continue;
+    }
+    edits[String(index)] = edit;
+    if (cells[index].kind !== 'conflict') cells[index] = { kind: 'edited', edit };
+  }
+  return { cells, orphans, edits };
+}
+
+function uniqueUnclaimedMatch(
+  lessonSources: readonly string[],
+  claimed: ReadonlyMap<number, StoredEdit>,
+  base: string,
+): number | undefined {
+  let found: number | undefined;
+  for (let i = 0; i < lessonSources.length; i++) {
+    if (lessonSources[i] !== base || claimed.has(i)) continue;
+    if (found !== undefined) return undefined; // ambiguous: do not guess
+    found = i;
+  }
+  return found;
+}
+
+/** Records the learner's source for a cell; an edit back to the lesson's source removes the edit. */
+export function recordEdit(
+  edits: LessonEdits,
+  index: number,
+  lessonSource: string,
+  source: string,
+  now: number = Date.now(),
+): LessonEdits {
+  const next = { ...edits };
+  if (source === lessonSource) delete next[String(index)];
+  else next[String(index)] = { base: lessonSource, source, savedAt: now };
+  return next;
+}
+
+/** "Keep mine": the learner's source stays, now based on the lesson's new source of the cell. */
+export function keepMine(edits: LessonEdits, index: number, lessonSource: string): LessonEdits {
+  const edit = edits[String(index)];
+  if (!edit) throw new Error(`keepMine: cell ${index} has no saved edit`);
+  return { ...edits, [String(index)]: { ...edit, base: lessonSource } };
+}
+
+/** "Take new" or "Reset cell": forgets the learner's edit of one cell. */
+export function forgetEdit(edits: LessonEdits, index: number): LessonEdits {
+  const next = { ...edits };
+  delete next[String(index)];
+  return next;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStoredEdit(value: unknown): value is StoredEdit {
+  return (
+    isRecord(value) &&
+    typeof value.base === 'string' &&
+    typeof value.source === 'string' &&
+    typeof value.savedAt === 'number'
+  );
+}
