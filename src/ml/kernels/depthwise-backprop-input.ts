@@ -1,0 +1,201 @@
+/**
+ * DepthwiseConv2dNativeBackpropInput for the wasm backend: the gradient of a
+ * DepthwiseConv2D's input.
+ *
+ *   dx[n, ih, iw, c] = Σ_{kh, kw, m} dy[n, oh, ow, c·M + m] · W[kh, kw, c, m]   where ih = oh·s + kh·d − pad
+ *
+ * Fast path: this is a stride-1 depthwise convolution of dy — with zeros inserted
+ * between its rows and columns when the forward stride is > 1 — by the filter
+ * flipped in both spatial axes, with padding (KH−1)·d − pad. The wasm backend's
+ * own DepthwiseConv2dNative (XNNPACK) runs it over the C·M channels of dy; for a
+ * multiplier M > 1 the M results of each input channel are then summed.
+ * General path (padding larger than the dilated filter, which no tfjs layer
+ * produces): a direct scatter loop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
+import {
+  allocF32,
+  free,
+  heapF32,
+  runWasmKernel,
+  zerosF32,
+  type BackendWasm,
+  type TensorInfo,
+} from './wasm-access.ts';
+
+const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
+
+interface Attrs {
+  strides: [number, number] | number;
+  dilations: [number, number] | number;
+  pad: Pad;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  inputShape: [number, number, number, number];
+}
+
+export function depthwiseBackpropInputWasm(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: BackendWasm;
+  attrs: Attrs;
+}): TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { dy, filter } = inputs;
+  const g = convGeometry({
+    xShape: attrs.inputShape,
+    filterShape: filter.shape,
+    strides: attrs.strides,
+    dilations: attrs.dilations,
+    pad: attrs.pad,
+    dimRoundingMode: attrs.dimRoundingMode,
+    depthwise: true,
+    kernel: KERNEL,
+  });
+  if (filter.shape[2] !== g.inChannels) {
+    throw new Error(`${KERNEL}: filter has ${filter.shape[2]} input channels, inputShape has ${g.inChannels}`);
+  }
+  expectShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
+  const pads = transposedPadding(g);
+  return pads ? viaFlippedConvolution(backend, dy, filter, g, pads) : scatter(backend, dy, filter, g);
+}
+
+interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/** Padding of the transposed convolution, or null when some side would be negative. */
+function transposedPadding(g: ConvGeometry): Padding | null {
+  const side = (inSize: number, outSize: number, k: number, s: number, d: number, before: number) => ({
+    before: (k - 1) * d - before,
+    after: inSize + before - (outSize - 1) * s - 1,
+  });
+  const v = side(g.inHeight, g.outHeight, g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop);
+  const h = side(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft);
+  if (v.before < 0 || v.after < 0 || h.before < 0 || h.after < 0) return null;
+  return { top: v.before, bottom: v.after, left: h.before, right: h.after };
+}
+
+function viaFlippedConvolution(
+  backend: BackendWasm,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+  pads: Padding,
+): TensorInfo {
+  const CM = g.inChannels * g.multiplier;
+  const spread = g.strideHeight > 1 || g.strideWidth > 1 ? spreadByStride(backend, dy, g) : null;
+  const flipped = flipFilter(backend, filter, g);
+  const perChannel = runWasmKernel(
+    'DepthwiseConv2dNative',
+    backend,
+    { x: spread ?? dy, filter: flipped },
+    {
+      strides: [1, 1],
+      dilations: [g.dilationHeight, g.dilationWidth],
+      pad: [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]],
+    },
+  );
+  if (spread) free(backend, spread);
+  free(backend, flipped);
+  expectShape(KERNEL, 'transposed convolution', perChannel.shape, [g.batch, g.inHeight, g.inWidth, CM]);
+  if (g.multiplier === 1) return perChannel;
+  const dx = sumMultiplier(backend, perChannel, g);
+  free(backend, perChannel);
+  return dx;
+}
+
+/** dy with (stride − 1) zeros between rows and columns: [N, (OH−1)·sh + 1, (OW−1)·sw + 1, C·M]. */
+function spreadByStride(backend: BackendWasm, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const CM = g.inChannels * g.multiplier;
+  const SH = (g.outHeight - 1) * g.strideHeight + 1;
+  const SW = (g.outWidth - 1) * g.strideWidth + 1;
+  const out = zerosF32(backend, [g.batch, SH, SW, CM]);
+  const dst = heapF32(backend, out);
+  const src = heapF32(backend, dy);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < g.outHeight; oh++) {
+      for (let ow = 0; ow < g.outWidth; ow++) {
+        const from = ((n * g.outHeight + oh) * g.outWidth + ow) * CM;
+        const to = ((n * SH + oh * g.strideHeight) * SW + ow * g.strideWidth) * CM;
+        dst.set(src.subarray(from, from + CM), to);
+      }
+    }
+  }
+  return out;
+}
+
+/** The filter [KH, KW, C, M] rotated 180° in space, seen as [KH, KW, C·M, 1]. */
+function flipFilter(backend: BackendWasm, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const CM = g.inChannels * g.multiplier;
+  const KH = g.filterHeight;
+  const KW = g.filterWidth;
+  const out = allocF32(backend, [KH, KW, CM, 1]);
+  const dst = heapF32(backend, out);
+  const src = heapF32(backend, filter);
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const from = ((KH - 1 - kh) * KW + (KW - 1 - kw)) * CM;
+      dst.set(src.subarray(from, from + CM), (kh * KW + kw) * CM);
+    }
+  }
+  return out;
+}
+
+/** [N, H, W, C·M] → [N, H, W, C], summing the M results of each channel. */
+function sumMultiplier(backend: BackendWasm, perChannel: TensorInfo, g: ConvGeometry): TensorInfo {
+  const M = g.multiplier;
+  const C = g.inChannels;
+  const out = allocF32(backend, [g.batch, g.inHeight, g.inWidth, C]);
+  const dst = heapF32(backend, out);
+  const src = heapF32(backend, perChannel);
+  for (let i = 0, j = 0; i < dst.length; i++, j += M) {
+    let s = 0;
+    for (let m = 0; m < M; m++) s += src[j + m];
+    dst[i] = s;
+  }
+  return out;
+}
+
+/** General path: every dy element adds its filter-weighted value to the inputs it came from. */
+function scatter(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, multiplier: M } = g;
+  const CM = C * M;
+  const acc = new Float64Array(g.batch * H * W * C);
+  const dys = heapF32(backend, dy);
+  const ws = heapF32(backend, filter);
+  for (let n = 0; n < g.batch; n++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const dyBase = ((n * OH + oh) * OW + ow) * CM;
+        for (let kh = 0; kh < g.filterHeight; kh++) {
+          const ih = oh * g.strideHeight + kh * g.dilationHeight - g.padTop;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < g.filterWidth; kw++) {
+            const iw = ow * g.strideWidth + kw * g.dilationWidth - g.padLeft;
+            if (iw < 0 || iw >= W) continue;
+            const xBase = ((n * H + ih) * W + iw) * C;
+            const wBase = (kh * g.filterWidth + kw) * CM;
+            for (let c = 0; c < C; c++) {
+              let s = 0;
+              for (let m = 0; m < M; m++) s += dys[dyBase + c * M + m] * ws[wBase + c * M + m];
+              acc[xBase + c] += s;
+            }
+          }
+        }
+      }
+    }
+  }
+  const out = allocF32(backend, [g.batch, H, W, C]);
+  heapF32(backend, out).set(acc);
+  return out;
+}
+
+export const depthwiseBackpropInputConfig: tf.KernelConfig = {
+  kernelName: KERNEL,
+  backendName: 'wasm',
+  // tfjs types kernelFunc with a loose NamedAttrMap; our signature is the precise one.
+  kernelFunc: depthwiseBackpropInputWasm as unknown as tf.KernelFunc,
+};

@@ -1,0 +1,92 @@
+/**
+ * Convolution geometry shared by the gradient kernels: tfjs's own shape and
+ * padding arithmetic (backend_util.computeConv2DInfo), so 'same', 'valid',
+ * explicit padding and dimRoundingMode mean exactly what they mean on the CPU
+ * backend, reduced to the plain numbers the loops need.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+export interface ConvGeometryArgs {
+  /** Input shape, NHWC. */
+  xShape: number[];
+  /** Filter shape [kh, kw, inChannels, outChannels (conv) | multiplier (depthwise)]. */
+  filterShape: number[];
+  strides: [number, number] | number;
+  /** Default 1 (no dilation). */
+  dilations?: [number, number] | number;
+  pad: Pad;
+  /** Default: none (tfjs's default, output sizes must be integral for numeric pads). */
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  /** Default false. */
+  depthwise?: boolean;
+  /** Kernel name used in error messages. */
+  kernel: string;
+}
+
+export interface ConvGeometry {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  /** Depthwise channel multiplier (1 for a plain convolution). */
+  multiplier: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+  padBottom: number;
+  padRight: number;
+}
+
+export function convGeometry(args: ConvGeometryArgs): ConvGeometry {
+  const { xShape, filterShape, kernel } = args;
+  if (xShape.length !== 4 || filterShape.length !== 4) {
+    throw new Error(`${kernel}: expected rank-4 input and filter, got x [${xShape}] and filter [${filterShape}]`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    args.strides,
+    args.dilations ?? 1,
+    args.pad,
+    args.dimRoundingMode,
+    args.depthwise ?? false,
+    'channelsLast',
+  );
+  return {
+    batch: info.batchSize,
+    inHeight: info.inHeight,
+    inWidth: info.inWidth,
+    inChannels: info.inChannels,
+    outHeight: info.outHeight,
+    outWidth: info.outWidth,
+    outChannels: info.outChannels,
+    filterHeight: info.filterHeight,
+    filterWidth: info.filterWidth,
+    multiplier: args.depthwise ? filterShape[3] : 1,
+    strideHeight: info.strideHeight,
+    strideWidth: info.strideWidth,
+    dilationHeight: info.dilationHeight,
+    dilationWidth: info.dilationWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    padBottom: info.padInfo.bottom,
+    padRight: info.padInfo.right,
+  };
+}
+
+/** Throws a clear message when a tensor's shape disagrees with the geometry. */
+export function expectShape(kernel: string, what: string, actual: number[], expected: number[]): void {
+  if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {
+    throw new Error(`${kernel}: ${what} has shape [${actual}], expected [${expected}]`);
+  }
+}
