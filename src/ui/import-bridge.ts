@@ -7,6 +7,9 @@
 /** Loads a module lazily (a Vite `() => import(...)`), so a lesson pays only for what it imports. */
 export type ModuleLoader = () => Promise<unknown>;
 
+/** A module namespace, as cells destructure it. */
+export type ModuleNamespace = Record<string, unknown>;
+
 export interface ImportBridgeArgs {
   /** Bare specifiers a lesson may import ("@tensorflow/tfjs", "lectern", ...). */
   packages: Readonly<Record<string, ModuleLoader>>;
@@ -17,13 +20,14 @@ export interface ImportBridgeArgs {
 }
 
 /** Imports a specifier, or rejects with an error that names it and says what is importable. */
-export type ImportModule = (specifier: string) => Promise<unknown>;
+export type ImportModule = (specifier: string) => Promise<ModuleNamespace>;
 
 export function createImportBridge({ packages, files, baseDir = '/notebooks/' }: ImportBridgeArgs): ImportModule {
   return async (specifier) => {
     const loader = resolveLoader(specifier, packages, files, baseDir);
     if (!loader) throw new Error(unknownSpecifierMessage(specifier, packages));
-    return loader();
+    // A dynamic import always yields a module namespace object.
+    return (await loader()) as ModuleNamespace;
   };
 }
 
