@@ -1,0 +1,304 @@
+/**
+ * The pretrained MobileNetV2 in the tfjs layers format (model.json + one weight shard), written
+ * from Node without tfjs-node and read in Node (fs) or the browser (fetch).
+ *
+ * Loading rebuilds the architecture from code (mobileNetV2, with Keras BatchNormalization
+ * semantics) and fills it by weight name, after checking every name and shape against it, so a
+ * file from another architecture or a corrupt shard fails with the layer or file it concerns.
+ * Weights may be stored as float32, float16 or uint8 (affine, per tensor): tfjs's own
+ * `quantization` field, so standard tfjs loaders read the files too.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { fetchReader, folderReader, type ByteReader } from './data/bytes.ts';
+import { sha256Hex } from './data/checksum.ts';
+import { mobileNetV2 } from './mobilenetv2.ts';
+
+export type Quantization = 'float32' | 'float16' | 'uint8';
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_FILE = 'weights.bin';
+/** Where the shipped model lives, relative to the project root (Node) or the site root (browser). */
+export const PRETRAINED_DIR = 'public/models/pretrained';
+export const PRETRAINED_URL = '/models/pretrained/';
+const RESTORE_HINT = 'Restore public/models/pretrained from the repository, or run `npm run pretrain` to make it again.';
+
+/** A file of a saved model that is missing, corrupt or does not fit the architecture. */
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+  constructor(readonly file: string, problem: string) {
+    super(`${file}: ${problem}. ${RESTORE_HINT}`);
+  }
+}
+
+/** What Lectern records about a pretrained model in model.json's userDefinedMetadata. */
+export interface PretrainedMetadata {
+  architecture: 'MobileNetV2';
+  alpha: number;
+  /** Side of the square inputs it was trained on. */
+  inputSize: number;
+  /** Class names of the `predictions` head, in index order. */
+  classes: string[];
+  quantization: Quantization;
+  /** SHA-256 of each weight shard, by file name. */
+  sha256: Record<string, string>;
+  /** Free-form facts (data, epochs, accuracy...). */
+  training?: Record<string, unknown>;
+}
+
+interface ModelJson {
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: string | null;
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  userDefinedMetadata: { lectern: PretrainedMetadata };
+}
+
+export interface EncodedModel {
+  /** model.json's text. */
+  modelJson: string;
+  /** The weight shard (WEIGHTS_FILE). */
+  weights: Uint8Array;
+}
+
+// ---- Encoding ----------------------------------------------------------------------------
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** IEEE half precision, round to nearest even (what tfjs's float16 decoder expects). */
+export function toFloat16(value: number): number {
+  f32[0] = value;
+  const bits = u32[0]!;
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = (bits >>> 23) & 0xff;
+  let mantissa = bits & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf / NaN
+  const e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // overflow → Inf
+  if (e <= 0) {
+    if (e < -10) return sign; // underflow → ±0
+    mantissa |= 0x800000;
+    const shift = 14 - e;
+    const half = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && (half & 1)) ? 1 : 0));
+  }
+  const half = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
+}
+
+function quantize(name: string, shape: number[], values: Float32Array, quantization: Quantization): { spec: tf.io.WeightsManifestEntry; bytes: Uint8Array } {
+  if (quantization === 'float32') {
+    return { spec: { name, shape, dtype: 'float32' }, bytes: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)) };
+  }
+  if (quantization === 'float16') {
+    const halves = Uint16Array.from(values, toFloat16);
+    return { spec: { name, shape, dtype: 'float32', quantization: { dtype: 'float16' } }, bytes: new Uint8Array(halves.buffer) };
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
+  if (values.length === 0) { min = 0; max = 0; }
+  const scale = max > min ? (max - min) / 255 : 1;
+  const bytes = Uint8Array.from(values, (v) => Math.round((v - min) / scale));
+  return { spec: { name, shape, dtype: 'float32', quantization: { dtype: 'uint8', min, scale } }, bytes };
+}
+
+export interface EncodeModelArgs {
+  /** Storage precision of the weights. Default 'float16'. */
+  quantization?: Quantization;
+  /** Facts to record; `quantization` and `sha256` are filled in. */
+  metadata: Omit<PretrainedMetadata, 'quantization' | 'sha256'>;
+}
+
+/** Serialises a model to model.json + one weight shard (tfjs layers format). */
+export async function encodeModel(model: tf.LayersModel, { quantization = 'float16', metadata }: EncodeModelArgs): Promise<EncodedModel> {
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const parts: Uint8Array[] = [];
+  for (const weight of model.weights) {
+    const values = (await weight.read().data()) as Float32Array;
+    const { spec, bytes } = quantize(weight.originalName, weight.shape as number[], values, quantization);
+    specs.push(spec);
+    parts.push(bytes);
+  }
+  const weights = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const p of parts) { weights.set(p, offset); offset += p.length; }
+  const json: ModelJson = {
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+    convertedBy: 'Lectern weights.ts',
+    modelTopology: model.toJSON(null, false),
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
+    userDefinedMetadata: { lectern: { ...metadata, quantization, sha256: { [WEIGHTS_FILE]: await sha256Hex(weights) } } },
+  };
+  return { modelJson: `${JSON.stringify(json)}\n`, weights };
+}
+
+/** Writes model.json and the shard into `dir` (Node). Returns the files written with their SHA-256. */
+export async function saveModel(model: tf.LayersModel, dir: string, args: EncodeModelArgs): Promise<{ file: string; bytes: number; sha256: string }[]> {
+  const { mkdir, writeFile, rename } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { modelJson, weights } = await encodeModel(model, args);
+  await mkdir(dir, { recursive: true });
+  const files: [string, Uint8Array | string][] = [[WEIGHTS_FILE, weights], [MODEL_JSON, modelJson]];
+  const written = [];
+  for (const [file, contents] of files) {
+    const temporary = join(dir, `${file}.tmp-${process.pid}`);
+    await writeFile(temporary, contents);
+    await rename(temporary, join(dir, file)); // never a half-written file under the real name
+    const bytes = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
+    written.push({ file, bytes: bytes.length, sha256: await sha256Hex(bytes) });
+  }
+  return written;
+}
+
+// ---- Loading -----------------------------------------------------------------------------
+
+export interface LoadPretrainedArgs {
+  /** Folder with model.json (Node). Default: public/models/pretrained in Node. */
+  dir?: string;
+  /** URL of the folder (browser). Default: /models/pretrained/ in a browser. */
+  baseUrl?: string;
+  /** A custom reader. Default: from dir / baseUrl. */
+  reader?: ByteReader;
+  /** Keep the source-task head (GlobalAveragePooling2D + Dense `predictions`). Default true. */
+  includeTop?: boolean;
+  /** Input side of the rebuilt model; convolution weights fit any size ≥ 32. Default: the size it was trained on. */
+  inputSize?: number;
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  metadata: PretrainedMetadata;
+}
+
+function weightsReader({ dir, baseUrl, reader }: LoadPretrainedArgs): ByteReader {
+  if (reader) return reader;
+  const readError = (location: string, problem: string) => new WeightsError(location, problem);
+  if (dir !== undefined) return folderReader(dir, readError);
+  if (baseUrl !== undefined) return fetchReader(baseUrl, globalThis.fetch, readError);
+  const inNode = typeof globalThis.process !== 'undefined' && Boolean(globalThis.process.versions?.node) && typeof window === 'undefined';
+  return inNode ? folderReader(PRETRAINED_DIR, readError) : fetchReader(PRETRAINED_URL, globalThis.fetch, readError);
+}
+
+function parseModelJson(text: string, file: string): ModelJson {
+  let json: Partial<ModelJson>;
+  try {
+    json = JSON.parse(text) as Partial<ModelJson>;
+  } catch (error) {
+    throw new WeightsError(file, `does not parse as JSON (${(error as Error).message})`);
+  }
+  const metadata = json.userDefinedMetadata?.lectern;
+  if (json.format !== 'layers-model' || !Array.isArray(json.weightsManifest) || json.weightsManifest.length === 0) {
+    throw new WeightsError(file, 'is not a tfjs layers model (no format "layers-model" or no weightsManifest)');
+  }
+  if (!metadata || metadata.architecture !== 'MobileNetV2' || !Number.isInteger(metadata.inputSize) || !Array.isArray(metadata.classes)) {
+    throw new WeightsError(file, 'has no Lectern metadata (userDefinedMetadata.lectern with architecture, alpha, inputSize, classes)');
+  }
+  return json as ModelJson;
+}
+
+function byteSize(spec: tf.io.WeightsManifestEntry): number {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  const perValue = spec.quantization ? { uint8: 1, uint16: 2, float16: 2 }[spec.quantization.dtype] ?? 4 : 4;
+  return count * perValue;
+}
+
+/** Checks that the saved weights are exactly the architecture's (by name and shape); names the layer otherwise. */
+export function checkWeightsAgainst(model: tf.LayersModel, specs: tf.io.WeightsManifestEntry[], file: string, ignore: (name: string) => boolean = () => false): void {
+  const saved = new Map(specs.map((spec) => [spec.name, spec]));
+  const expected = new Set<string>();
+  for (const layer of model.layers) {
+    for (const weight of layer.weights) {
+      const name = weight.originalName;
+      expected.add(name);
+      const spec = saved.get(name);
+      if (!spec) throw new WeightsError(file, `layer "${layer.name}": weight "${name}" is missing`);
+      if (spec.dtype !== 'float32') throw new WeightsError(file, `layer "${layer.name}": weight "${name}" has dtype ${spec.dtype}, expected float32`);
+      if (spec.shape.length !== weight.shape.length || spec.shape.some((d, i) => d !== weight.shape[i])) {
+        throw new WeightsError(file, `layer "${layer.name}": weight "${name}" has shape [${spec.shape.join(', ')}], the architecture expects [${weight.shape.join(', ')}]`);
+      }
+    }
+  }
+  const extra = specs.filter((spec) => !expected.has(spec.name) && !ignore(spec.name));
+  if (extra.length > 0) {
+    throw new WeightsError(file, `weight "${extra[0]!.name}" (layer "${extra[0]!.name.split('/')[0]}") is not in the architecture${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}`);
+  }
+}
+
+/**
+ * Loads the pretrained MobileNetV2 (Node: folder, browser: fetch), checked against the
+ * architecture. With includeTop false, the base alone (154 layers, output `out_relu`).
+ */
+export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<LoadedModel> {
+  const reader = weightsReader(args);
+  const jsonFile = reader.location(MODEL_JSON);
+  const json = parseModelJson(new TextDecoder().decode(await reader.read(MODEL_JSON)), jsonFile);
+  const metadata = json.userDefinedMetadata.lectern;
+  const specs = json.weightsManifest.flatMap((group) => group.weights);
+  const includeTop = args.includeTop ?? true;
+  const inputSize = args.inputSize ?? metadata.inputSize;
+  const isHead = (name: string) => name.startsWith('predictions/');
+
+  const shards: Uint8Array[] = [];
+  for (const path of json.weightsManifest.flatMap((group) => group.paths)) {
+    const bytes = await reader.read(path);
+    const expected = metadata.sha256?.[path];
+    if (expected !== undefined && await sha256Hex(bytes) !== expected) {
+      throw new WeightsError(reader.location(path), `checksum does not match ${MODEL_JSON} (${bytes.length} bytes; corrupt or truncated)`);
+    }
+    shards.push(bytes);
+  }
+  const data = new Uint8Array(shards.reduce((sum, s) => sum + s.length, 0));
+  let offset = 0;
+  for (const s of shards) { data.set(s, offset); offset += s.length; }
+  const needed = specs.reduce((sum, spec) => sum + byteSize(spec), 0);
+  if (data.length !== needed) {
+    throw new WeightsError(reader.location(json.weightsManifest[0]!.paths[0] ?? WEIGHTS_FILE), `weights have ${data.length} bytes, ${MODEL_JSON} describes ${needed} (truncated or from another model)`);
+  }
+
+  const model = mobileNetV2({
+    inputShape: [inputSize, inputSize, 3],
+    alpha: metadata.alpha,
+    includeTop,
+    classes: metadata.classes.length,
+  });
+  try {
+    checkWeightsAgainst(model, specs, jsonFile, includeTop ? () => false : isHead);
+    const wanted = includeTop ? specs : specs.filter((spec) => !isHead(spec.name));
+    // Decode only what the model needs: slice each wanted weight's bytes out of the shard.
+    const starts = new Map<string, number>();
+    let position = 0;
+    for (const spec of specs) { starts.set(spec.name, position); position += byteSize(spec); }
+    const tensors = tf.io.decodeWeights(
+      concat(wanted.map((spec) => data.subarray(starts.get(spec.name)!, starts.get(spec.name)! + byteSize(spec)))),
+      wanted,
+    );
+    try {
+      for (const layer of model.layers) {
+        if (layer.weights.length > 0) layer.setWeights(layer.weights.map((w) => tensors[w.originalName]!));
+      }
+    } finally {
+      tf.dispose(tensors);
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return { model, metadata };
+}
+
+function concat(parts: Uint8Array[]): ArrayBuffer {
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const p of parts) { out.set(p, offset); offset += p.length; }
+  return out.buffer;
+}
+
+/** The pretrained base alone (no head), e.g. for the lesson: `loadPretrainedBase({baseUrl: '/models/pretrained/'})`. */
+export async function loadPretrainedBase(args: Omit<LoadPretrainedArgs, 'includeTop'> = {}): Promise<tf.LayersModel> {
+  return (await loadPretrained({ ...args, includeTop: false })).model;
+}
