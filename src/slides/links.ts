@@ -9,7 +9,7 @@
 /** The page that shows decks (a file of the build, next to the lesson pages). */
 export const DECK_PAGE = 'slides.html';
 /** The page that shows lessons. */
-export const LESSON_PAGE = 'index.html';
+export const LESSON_PAGE = 'lesson.html';
 
 export interface DeckHrefArgs {
   /** 0-based slide to open; default: the first slide (or the section's first slide). */
@@ -28,7 +28,7 @@ export function deckHref(deckId: string, args: DeckHrefArgs = {}): string {
   return `${DECK_PAGE}?${params.toString()}`;
 }
 
-/** A lesson section on the lesson page: `index.html?lesson=08-fine-tuning#overfitting`. */
+/** A lesson section on the lesson page: `lesson.html?lesson=08-fine-tuning#overfitting`. */
 export function lessonHref(lessonId: string, section: string | null): string {
   const params = new URLSearchParams({ lesson: lessonId });
   return `${LESSON_PAGE}?${params.toString()}${section ? `#${encodeURIComponent(section)}` : ''}`;

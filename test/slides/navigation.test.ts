@@ -35,7 +35,7 @@ describe('links', () => {
   it('builds relative query-string URLs', () => {
     expect(deckHref('08-fine-tuning', { section: 'overfitting' })).toBe('slides.html?deck=08-fine-tuning&section=overfitting');
     expect(deckHref('d', { slide: 2, presenter: true })).toBe('slides.html?deck=d&slide=3&view=presenter');
-    expect(lessonHref('08-fine-tuning', 'overfitting')).toBe('index.html?lesson=08-fine-tuning#overfitting');
+    expect(lessonHref('08-fine-tuning', 'overfitting')).toBe('lesson.html?lesson=08-fine-tuning#overfitting');
     expect(firstSlideOf([null, 'a', 'a', 'b'], 'a')).toBe(1);
     expect(firstSlideOf([null, 'a'], 'z')).toBeNull();
   });

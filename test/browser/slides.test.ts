@@ -1,0 +1,174 @@
+/**
+ * The deck page in Chromium: every slide of slides/08-fine-tuning.md with its Marp features,
+ * keyboard navigation and ?slide=N, a live cell reacting to its slider, and the presenter window
+ * kept in step with the audience window.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDevServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openDeck(query: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/slides.html?${query}`);
+  await page.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 90_000 });
+  return { page, errors };
+}
+
+const visibleSlide = (page: Page) =>
+  page.evaluate(() => {
+    const svgs = [...document.querySelectorAll('.lectern-stage svg[data-marpit-svg]')];
+    return svgs.findIndex((s) => !s.hasAttribute('hidden'));
+  });
+const slideParam = (page: Page) => new URL(page.url()).searchParams.get('slide');
+
+describe('deck page', () => {
+  it('renders every slide of the lesson 8 deck with its features', async () => {
+    const { page, errors } = await openDeck('deck=08-fine-tuning');
+    const facts = await page.evaluate(() => {
+      const slides = [...document.querySelectorAll('.lectern-stage svg[data-marpit-svg]')];
+      const sections = (i: number) => slides[i]!.querySelector('section:not([data-marpit-advanced-background="background"]):not([data-marpit-advanced-background="pseudo"])')!;
+      const header = (i: number) => sections(i).querySelector('header')?.textContent ?? null;
+      const scoped = getComputedStyle(sections(0).querySelector('h1')!).color;
+      const unscoped = getComputedStyle(slides[2]!.querySelector('h2')!).color;
+      return {
+        count: slides.length,
+        labels: slides.map((s) => s.getAttribute('aria-label')),
+        headerFirst: header(0),
+        headerSecond: header(1),
+        pagination: sections(2).getAttribute('data-marpit-pagination'),
+        lastPaginate: sections(slides.length - 1).getAttribute('data-paginate'),
+        scoped,
+        unscoped,
+        split: slides[0]!.querySelector('[data-marpit-advanced-background-split="right"]') !== null,
+        bgImage: (slides[0]!.querySelector('figure') as HTMLElement | null)?.style.backgroundImage ?? '',
+      };
+    });
+    // The split background's image is the deck's own file (bundled), and it loads.
+    const bgLoads = await page.evaluate(async (css) => {
+      const img = new Image();
+      img.src = /url\("(.*)"\)/.exec(css)![1]!;
+      await img.decode();
+      return img.naturalWidth;
+    }, facts.bgImage);
+    expect(bgLoads).toBeGreaterThan(0);
+    expect(facts.count).toBe(15);
+    expect(facts.labels[0]).toBe('Slide 1 of 15: Fine-tuning');
+    expect(facts.headerFirst).toBeNull();
+    expect(facts.headerSecond).toBe('Lectern · Deep learning with Keras');
+    expect(facts.pagination).toBe('3');
+    expect(facts.lastPaginate).toBeNull();
+    expect(facts.scoped).toBe('rgb(11, 110, 79)');
+    expect(facts.unscoped).not.toBe(facts.scoped);
+    expect(facts.split).toBe(true);
+    // The sized image loads; the missing one shows its alt text instead of a broken image.
+    await page.goto(`${server.url}/slides.html?deck=08-fine-tuning&slide=15`);
+    await page.waitForSelector('.lectern-missing-image');
+    const last = await page.evaluate(() => {
+      const slide = [...document.querySelectorAll('.lectern-stage svg[data-marpit-svg]')].at(-1)!;
+      const img = slide.querySelector('img')!;
+      return {
+        imgWidth: img.naturalWidth,
+        styleWidth: img.style.width,
+        missing: slide.querySelector('.lectern-missing-image')?.textContent,
+        brokenImages: [...slide.querySelectorAll('img')].filter((i) => i.complete && i.naturalWidth === 0).length,
+      };
+    });
+    expect(last.imgWidth).toBeGreaterThan(0);
+    expect(last.styleWidth).toBe('400px');
+    expect(last.missing).toBe('Course QR code (not shipped with Lectern)');
+    expect(last.brokenImages).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('navigates with the keyboard only and keeps ?slide=N', async () => {
+    const { page } = await openDeck('deck=08-fine-tuning&slide=3');
+    expect(await visibleSlide(page)).toBe(2);
+    for (const [key, expected] of [
+      ['ArrowRight', 3],
+      ['Space', 4],
+      ['PageDown', 5],
+      ['ArrowLeft', 4],
+      ['PageUp', 3],
+      ['Shift+Space', 2],
+      ['End', 14],
+      ['ArrowRight', 14],
+      ['Home', 0],
+      ['ArrowDown', 1],
+      ['ArrowUp', 0],
+    ] as const) {
+      await page.keyboard.press(key);
+      expect(await visibleSlide(page), key).toBe(expected);
+      expect(slideParam(page), key).toBe(String(expected + 1));
+    }
+    expect(await page.locator('.lectern-slide-number').textContent()).toBe('1 / 15');
+    // Tab reaches the navigation buttons; Enter on "Next slide" moves once.
+    await page.locator('button[aria-label="Next slide"]').focus();
+    await page.keyboard.press('Enter');
+    expect(await visibleSlide(page)).toBe(1);
+    await page.keyboard.press('Space');
+    expect(await visibleSlide(page)).toBe(2);
+    // The slide links to its lesson section.
+    const href = await page.locator('.lectern-lesson-link').getAttribute('href');
+    expect(href).toBe('lesson.html?lesson=08-fine-tuning#fine-tuning');
+    await page.close();
+  });
+
+  it('opens at the first slide of a lesson section', async () => {
+    const { page } = await openDeck('deck=08-fine-tuning&section=overfitting');
+    expect(await visibleSlide(page)).toBe(9);
+    expect(await page.locator('.lectern-lesson-link').getAttribute('href')).toBe('lesson.html?lesson=08-fine-tuning#overfitting');
+    await page.close();
+  });
+
+  it('keeps the presenter window in step with the audience window', async () => {
+    const { page } = await openDeck('deck=08-fine-tuning&slide=1');
+    const [presenter] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('p')]);
+    await presenter.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 90_000 });
+    const notes = () => presenter.locator('.lectern-notes').textContent();
+    const presenterSlides = () =>
+      presenter.evaluate(() =>
+        [...document.querySelectorAll('.lectern-stage')].map((stage) =>
+          [...stage.querySelectorAll('svg[data-marpit-svg]')].findIndex((s) => !s.hasAttribute('hidden')),
+        ),
+      );
+    expect(await presenterSlides()).toEqual([0, 1]);
+    expect(await notes()).toContain('Welcome.');
+    expect(await presenter.locator('.lectern-timer time').textContent()).toMatch(/^\d\d:\d\d$/);
+
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(presenterSlides).toEqual([1, 2]);
+    expect(await notes()).toContain('Remind the class of EarlyStopping');
+
+    await presenter.keyboard.press('ArrowRight');
+    await presenter.keyboard.press('ArrowRight');
+    await expect.poll(() => visibleSlide(page)).toBe(3);
+    expect(slideParam(page)).toBe('4');
+    expect(await notes()).toContain('Move the slider');
+    // The last slide has no next slide to show.
+    await presenter.keyboard.press('End');
+    await expect.poll(presenterSlides).toEqual([14, -1]);
+    await expect.poll(() => visibleSlide(page)).toBe(14);
+    await presenter.close();
+    await page.close();
+  });
+
+  it('lists the decks without ?deck', async () => {
+    const { page } = await openDeck('');
+    expect(await page.locator('main a').allTextContents()).toContain('08-fine-tuning');
+    await page.close();
+  });
+});
