@@ -1,0 +1,17 @@
+/**
+ * The public API of Lectern: what lesson cells get from `import {...} from "lectern"`
+ * (in the browser through Vite, in Node through the headless runner). Each area
+ * adds its own export lines below; keep one line per module.
+ */
+
+// Lessons and cells: parse a lesson, compile a cell, run cells.
+export { parseLesson } from './lesson/parse.ts';
+export type { Lesson, LessonBlock, CellBlock, MarkdownBlock, HeadingBlock, CodeBlock, LessonSection, FrontMatter, CellOptions } from './lesson/types.ts';
+export { compileCell } from './cells/compile.ts';
+export type { CompiledCell, CellDiagnostic, CellImport, CellLanguage } from './cells/types.ts';
+export { DEFAULT_LOOP_BUDGET_MS, LoopBudgetError } from './cells/loop-guard.ts';
+export { createLessonRuntime } from './runtime/lesson-runtime.ts';
+export type { LessonRuntime, LessonRuntimeArgs, CellObserver, ImportModule, ViewFunction } from './runtime/lesson-runtime.ts';
+export { CellError } from './runtime/errors.ts';
+export type { CellErrorKind } from './runtime/errors.ts';
+export { observe, inputValues, now } from './runtime/generators.ts';

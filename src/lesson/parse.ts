@@ -1,0 +1,123 @@
+/**
+ * parseLesson: Markdown text → {@link Lesson}. marked lexes the file; runs of
+ * Markdown tokens between headings and fences become one Markdown block;
+ * `ts`/`js` fences become live cells; other fences stay static code.
+ */
+import { Marked, type Token, type Tokens, type TokensList } from 'marked';
+import { parseFenceInfo } from './cell-info.ts';
+import { splitFrontMatter, type Scalar } from './front-matter.ts';
+import { createSlugger } from './slug.ts';
+import type { CellBlock, FrontMatter, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
+
+export interface ParseLessonArgs {
+  /** The file's path, used for default title and order and kept on the Lesson (default none). */
+  path?: string;
+}
+
+const markdown = new Marked({ gfm: true });
+
+export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesson {
+  const front = splitFrontMatter(text);
+  const diagnostics: LessonDiagnostic[] = [...front.diagnostics];
+  const tokens = markdown.lexer(front.body);
+  const blocks: LessonBlock[] = [];
+  const cells: CellBlock[] = [];
+  const slug = createSlugger();
+  let pending: Token[] = [];
+  let pendingLine = 0;
+  let line = front.lineOffset + 1;
+
+  const flushMarkdown = (): void => {
+    const content = pending.filter((t) => t.type !== 'space');
+    const html = content.length ? renderBlocks(content, tokens) : '';
+    // Link reference definitions alone render to nothing: no block for them.
+    if (html.trim()) {
+      const raw = pending.map((t) => t.raw).join('').trim();
+      blocks.push({ type: 'markdown', line: pendingLine, markdown: raw, html });
+    }
+    pending = [];
+  };
+
+  for (const token of tokens) {
+    const tokenLine = line + leadingNewlines(token.raw);
+    line += countNewlines(token.raw);
+    if (token.type === 'heading') {
+      flushMarkdown();
+      const heading = token as Tokens.Heading;
+      blocks.push({ type: 'heading', line: tokenLine, depth: heading.depth, text: plainText(heading), slug: slug(plainText(heading)), html: markdown.parseInline(heading.text) as string });
+    } else if (token.type === 'code') {
+      flushMarkdown();
+      const code = token as Tokens.Code;
+      const isFenced = /^\s*(```|~~~)/.test(code.raw);
+      const info = parseFenceInfo(isFenced ? code.lang ?? '' : '');
+      if (info.live) {
+        const index = cells.length;
+        for (const problem of info.problems) diagnostics.push({ line: tokenLine, message: problem });
+        const cell: CellBlock = { type: 'cell', id: info.id ?? `cell-${index + 1}`, index, lang: info.lang, source: code.text, options: info.options, line: tokenLine, sourceLine: tokenLine + 1 };
+        if (cells.some((c) => c.id === cell.id)) diagnostics.push({ line: tokenLine, message: `Two cells have the id "${cell.id}"` });
+        cells.push(cell);
+        blocks.push(cell);
+      } else {
+        blocks.push({ type: 'code', line: tokenLine, lang: info.lang, source: code.text });
+      }
+    } else {
+      if (!pending.length) pendingLine = tokenLine;
+      pending.push(token);
+    }
+  }
+  flushMarkdown();
+
+  return { path, frontMatter: toFrontMatter(front.values, blocks, path, diagnostics), blocks, cells, sections: findSections(blocks), diagnostics };
+}
+
+/** Renders a run of block tokens, keeping the file's reference-style link definitions. */
+function renderBlocks(content: Token[], all: TokensList): string {
+  const list = Object.assign([...content], { links: all.links }) as TokensList;
+  return markdown.parser(list);
+}
+
+function plainText(heading: Tokens.Heading): string {
+  return heading.text.replace(/[*_`~]|\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+/** Lines before a token's first non-blank line (marked folds leading blank lines into some tokens). */
+function leadingNewlines(raw: string): number {
+  const match = /^(?:[ \t]*\n)*/.exec(raw);
+  return match ? countNewlines(match[0]) : 0;
+}
+
+function findSections(blocks: LessonBlock[]): LessonSection[] {
+  const sections: LessonSection[] = [];
+  blocks.forEach((block, i) => {
+    if (block.type !== 'heading' || block.depth > 2) return;
+    const last = sections[sections.length - 1];
+    if (last) last.end = i;
+    if (block.depth === 2) sections.push({ slug: block.slug, title: block.text, line: block.line, start: i, end: blocks.length });
+  });
+  return sections;
+}
+
+function toFrontMatter(values: Record<string, Scalar>, blocks: LessonBlock[], path: string | undefined, diagnostics: LessonDiagnostic[]): FrontMatter {
+  const { title, order, slides, ...extra } = values;
+  const fileName = path?.replace(/^.*[\\/]/, '').replace(/\.md$/, '');
+  const firstH1 = blocks.find((b) => b.type === 'heading' && b.depth === 1);
+  const check = (key: string, ok: boolean, kind: string): void => {
+    if (!ok) diagnostics.push({ line: 1, message: `Front matter: "${key}" must be ${kind}` });
+  };
+  if (title !== undefined) check('title', typeof title === 'string', 'a string');
+  if (order !== undefined) check('order', typeof order === 'number', 'a number');
+  if (slides !== undefined) check('slides', typeof slides === 'string', 'a path (string)');
+  const leadingNumber = fileName ? /^(\d+)/.exec(fileName) : null;
+  return {
+    title: typeof title === 'string' ? title : firstH1?.type === 'heading' ? firstH1.text : (fileName ?? 'Untitled'),
+    order: typeof order === 'number' ? order : leadingNumber ? Number(leadingNumber[1]) : 0,
+    ...(typeof slides === 'string' ? { slides } : {}),
+    extra,
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The token model of a lesson: a Markdown file in notebooks/ with a small
+ * front matter and fenced `ts`/`js` live cells. Every block knows the line it
+ * starts on in the file, so errors can point there.
+ */
+import type { CellLanguage } from '../cells/types.ts';
+
+export interface FrontMatter {
+  /** Title shown in the index and the page (default: the first `#` heading, else the file name). */
+  title: string;
+  /** Position in the course index (default: the file name's leading number, else 0). */
+  order: number;
+  /** Path of the lesson's Marp deck, e.g. "slides/08-fine-tuning.md" (optional). */
+  slides?: string;
+  /** Any other keys, kept as parsed scalars. */
+  extra: Record<string, string | number | boolean | null>;
+}
+
+/** Options written after a live cell's language: ```` ```ts echo id=setup ````. */
+export interface CellOptions {
+  /** Show the source above the output (`echo`). Default false. */
+  echo: boolean;
+  /** Run the cell but show neither source nor output (`hidden`). Default false. */
+  hidden: boolean;
+}
+
+/** Consecutive Markdown (paragraphs, lists, tables, HTML...) between headings and code. */
+export interface MarkdownBlock {
+  type: 'markdown';
+  line: number;
+  markdown: string;
+  /** Rendered with marked. */
+  html: string;
+}
+
+export interface HeadingBlock {
+  type: 'heading';
+  line: number;
+  depth: number;
+  /** Plain text of the heading. */
+  text: string;
+  /** Anchor id, unique in the lesson ("Under- and overfitting" → "under-and-overfitting"). */
+  slug: string;
+  /** The heading's inline content rendered with marked. */
+  html: string;
+}
+
+/** A live cell: a fence with info string `ts` or `js` (plus options). */
+export interface CellBlock {
+  type: 'cell';
+  /** `id=` option, else "cell-N" with N the 1-based position among the lesson's cells. */
+  id: string;
+  /** 0-based position among the lesson's cells. */
+  index: number;
+  lang: CellLanguage;
+  source: string;
+  options: CellOptions;
+  /** Line of the opening fence. */
+  line: number;
+  /** Line of the cell's first source line: add (cell line - 1) to map a cell position into the file. */
+  sourceLine: number;
+}
+
+/** A fence in any other language (or an indented block): shown, never run. */
+export interface CodeBlock {
+  type: 'code';
+  line: number;
+  /** Info string's first word, '' when none. */
+  lang: string;
+  source: string;
+}
+
+export type LessonBlock = MarkdownBlock | HeadingBlock | CellBlock | CodeBlock;
+
+/** A `##` section: what slides and embeds address by slug. */
+export interface LessonSection {
+  slug: string;
+  title: string;
+  line: number;
+  /** Index in `blocks` of the section's heading. */
+  start: number;
+  /** Index in `blocks` just past the section's last block. */
+  end: number;
+}
+
+/** A problem in the lesson file itself (front matter, fence options), not in a cell's code. */
+export interface LessonDiagnostic {
+  line: number;
+  message: string;
+}
+
+export interface Lesson {
+  /** File path the lesson was read from, when known. */
+  path?: string;
+  frontMatter: FrontMatter;
+  blocks: LessonBlock[];
+  /** The live cells of `blocks`, in order. */
+  cells: CellBlock[];
+  sections: LessonSection[];
+  diagnostics: LessonDiagnostic[];
+}
