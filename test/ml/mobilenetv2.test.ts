@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { correctPad, makeDivisible, mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
+import { formatShape } from '../../src/ml/summary/rows.ts';
+import { kerasFixture, parseKerasTable } from './summary/fixtures.ts';
 
 // Keras 3 totals for include_top=False (keras.applications.MobileNetV2(...).count_params()).
 const KERAS_TOTALS: Record<string, number> = {
@@ -80,6 +82,20 @@ describe('mobileNetV2 (include_top=False)', () => {
   it('uses a last convolution of 1280 unless alpha > 1', () => {
     expect(build({ includeTop: false, alpha: 0.5 }).output).toEqual([null, 7, 7, 1280]);
     expect(build({ includeTop: false, alpha: 1.4 }).output).toEqual([null, 7, 7, 1792]);
+  });
+});
+
+describe('mobileNetV2 against Keras 3\'s printed table (test/fixtures/keras/mobilenetv2-functional-108.txt)', () => {
+  it('matches all 154 layers: name, class, output shape, parameter count', () => {
+    const keras = parseKerasTable(kerasFixture('mobilenetv2-functional-108.txt')).slice(0, 154);
+    expect(keras[153].name).toBe('out_relu');
+    const ours = build({ includeTop: false }).layers.map((l) => ({
+      name: l.name,
+      className: l.cls,
+      outputShape: formatShape(l.shape as (number | null)[]),
+      params: l.params,
+    }));
+    expect(ours).toEqual(keras.map(({ name, className, outputShape, params }) => ({ name, className, outputShape, params })));
   });
 });
 
