@@ -1,22 +1,30 @@
 /**
- * Live cells in a Marp deck: fenced TypeScript blocks are lifted out of the deck's Markdown before
+ * Live cells in a Marp deck: `ts`/`js` fences, as in lessons, are lifted out of the deck's Markdown before
  * Marp sees it and replaced by a `<lectern-cell data-cell="N">` placeholder, the one element
  * Lectern adds to Marp's HTML allowlist. The page later mounts each cell, on the lessons' reactive
  * runtime, into its placeholder.
  *
  * Pure string work: runs in Node and in the browser.
  */
+import { parseFenceInfo } from '../lesson/cell-info.ts';
+import type { CellOptions } from '../lesson/types.ts';
+import type { CellLanguage } from '../cells/types.ts';
 
 /** One live cell found in a deck. */
 export interface DeckCell {
   /** Position among the deck's cells, 0-based: the placeholder's `data-cell`. */
   index: number;
-  /** The cell's TypeScript source, without the fences. */
+  /** `id=` option, else "cell-N" (N 1-based), as in lessons. */
+  id: string;
+  lang: CellLanguage;
+  /** The cell's source, without the fences. */
   source: string;
-  /** Words after the language in the fence's info string (e.g. `echo` to show the source). */
-  flags: string[];
+  /** `echo` (show the source) and `hidden` (run, show nothing), as in lessons. */
+  options: CellOptions;
   /** 1-based line of the opening fence in the deck file, for error messages. */
   line: number;
+  /** Problems with the fence's options (unknown words), reported at the cell. */
+  problems: string[];
 }
 
 export interface LiftedCells {
@@ -28,16 +36,7 @@ export interface LiftedCells {
 /** The custom element that stands for a live cell in rendered slides. */
 export const CELL_TAG = 'lectern-cell';
 
-/** Languages whose fences are live cells, as in lessons (other fences stay static code). */
-const CELL_LANGUAGES = new Set(['ts', 'typescript']);
-
 const OPENING_FENCE = /^( {0,3})(`{3,}|~{3,})\s*([^`]*)$/;
-
-/** Whether a fence's info string marks a live cell: its first word is `ts` or `typescript`. */
-export function isCellInfo(info: string): boolean {
-  const [language = ''] = info.trim().split(/\s+/);
-  return CELL_LANGUAGES.has(language.toLowerCase());
-}
 
 export function placeholder(index: number): string {
   // Open and close tags on their own lines make markdown-it keep it an HTML block (no <p> around).
@@ -63,10 +62,13 @@ export function liftCells(markdown: string): LiftedCells {
     const fence = open[2]!;
     const info = open[3] ?? '';
     const end = findClosingFence(lines, i + 1, fence);
-    if (isCellInfo(info)) {
-      const [, ...flags] = info.trim().split(/\s+/);
+    // The lessons' own rule: `ts`/`js` fences are live (`ts static` is not), options after.
+    const fenceInfo = parseFenceInfo(info);
+    if (fenceInfo.live) {
       const index = cells.length;
-      cells.push({ index, source: lines.slice(i + 1, end).join('\n'), flags, line: i + 1 });
+      const source = lines.slice(i + 1, end).join('\n');
+      const id = fenceInfo.id ?? `cell-${index + 1}`;
+      cells.push({ index, id, lang: fenceInfo.lang, source, options: fenceInfo.options, line: i + 1, problems: fenceInfo.problems });
       out.push('', placeholder(index), '');
     } else {
       out.push(...lines.slice(i, Math.min(end + 1, lines.length)));

@@ -11,6 +11,7 @@
  */
 import { Marp } from '@marp-team/marp-core';
 import { CELL_TAG, liftCells, type DeckCell } from './cells.ts';
+import { slugify } from '../lesson/slug.ts';
 
 export interface RenderDeckArgs {
   /** Lesson section ids, to attach slides without a `section` directive by heading. Default: none. */
@@ -106,23 +107,13 @@ function firstHeading(html: string): string {
   return match ? decodeEntities(match[1]!.replace(/<[^>]+>/g, '')).trim() : '';
 }
 
-/** The same slugs lesson sections use: lower case, runs of non-alphanumerics become one dash. */
-export function slugify(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
 /**
  * A slide whose heading is "Overfitting: complex model" belongs to section `overfitting`: the
  * longest section id that its heading's slug equals or starts with (followed by a dash).
  */
 export function matchSection(title: string, sections: string[]): string | null {
+  if (!title.trim()) return null;
   const slug = slugify(title);
-  if (!slug) return null;
   let best: string | null = null;
   for (const id of sections) {
     if ((slug === id || slug.startsWith(`${id}-`)) && (!best || id.length > best.length)) best = id;

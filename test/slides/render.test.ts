@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { matchSection, renderDeck, slugify, splitSlides } from '../../src/slides/render.ts';
+import { matchSection, renderDeck, splitSlides } from '../../src/slides/render.ts';
 
 const deckFile = new URL('../../slides/08-fine-tuning.md', import.meta.url);
 
@@ -58,10 +58,10 @@ describe('renderDeck', () => {
   });
 
   it('turns TypeScript fences into cell placeholders and leaves other code static', () => {
-    const deck = renderDeck('## Live\n\n```ts echo\nconst x = 1\n```\n\n```python\nprint(1)\n```\n\n---\n\n```typescript\nx + 1\n```');
-    expect(deck.cells.map((c) => [c.index, c.source, c.flags])).toEqual([
-      [0, 'const x = 1', ['echo']],
-      [1, 'x + 1', []],
+    const deck = renderDeck('## Live\n\n```ts echo\nconst x = 1\n```\n\n```python\nprint(1)\n```\n\n---\n\n```js\nx + 1\n```');
+    expect(deck.cells.map((c) => [c.index, c.source, c.options.echo])).toEqual([
+      [0, 'const x = 1', true],
+      [1, 'x + 1', false],
     ]);
     expect(deck.slides.map((s) => s.cells)).toEqual([[0], [1]]);
     expect(deck.html).toContain('<lectern-cell data-cell="0">');
@@ -115,12 +115,7 @@ describe('renderDeck', () => {
   });
 });
 
-describe('matchSection and slugify', () => {
-  it('slugifies headings like lesson section ids', () => {
-    expect(slugify('Overfitting: Complex model')).toBe('overfitting-complex-model');
-    expect(slugify('  Fine-tuning!  ')).toBe('fine-tuning');
-    expect(slugify('Régularisation')).toBe('regularisation');
-  });
+describe('matchSection', () => {
   it('prefers the longest matching id and needs a whole word', () => {
     expect(matchSection('Fine-tuning example', ['fine', 'fine-tuning'])).toBe('fine-tuning');
     expect(matchSection('Finest', ['fine'])).toBeNull();

@@ -1,0 +1,61 @@
+/**
+ * `lectern slides notebooks/<lesson>.md [--out slides/<lesson>.md] [--force] [--stdout]`:
+ * writes a starter Marp deck from a lesson's sections (see src/slides/starter.ts).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseLesson } from '../lesson/parse.ts';
+import { starterDeck } from '../slides/starter.ts';
+
+const HELP = `Usage: lectern slides notebooks/<lesson>.md [--out FILE] [--force] [--stdout]
+
+Writes a starter Marp deck for a lesson: a title slide, then one slide per ## section
+(linked to it by a "section" directive) with its first sentences and its sliders as live cells.
+
+  --out FILE   where to write (default: slides/<lesson>.md)
+  --force      overwrite an existing deck
+  --stdout     print the deck instead of writing it`;
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const positional: string[] = [];
+  let out: string | undefined;
+  let force = false;
+  let stdout = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i]!;
+    if (arg === '--out') {
+      out = args[++i];
+      if (!out) return fail('--out needs a file name');
+    } else if (arg === '--force') force = true;
+    else if (arg === '--stdout') stdout = true;
+    else if (arg.startsWith('-')) return fail(`unknown option ${arg}`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) return fail('give exactly one lesson file, e.g. notebooks/08-fine-tuning.md');
+  const lessonPath = positional[0]!;
+  if (!existsSync(lessonPath)) return fail(`no lesson file at ${lessonPath}`);
+  const lessonId = basename(lessonPath).replace(/\.md$/, '');
+  const lesson = parseLesson(await readFile(lessonPath, 'utf8'), { path: lessonPath });
+  if (lesson.sections.length === 0) return fail(`${lessonPath} has no "##" sections to make slides from`);
+  const deck = starterDeck(lesson, { lessonId });
+  if (stdout) {
+    process.stdout.write(deck);
+    return 0;
+  }
+  const target = out ?? join('slides', `${lessonId}.md`);
+  if (existsSync(target) && !force) return fail(`${target} exists; pass --force to overwrite it or --out to write elsewhere`);
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, deck);
+  console.log(`Wrote ${target}: ${lesson.sections.length + 1} slides from ${lesson.sections.length} sections of ${lessonPath}`);
+  return 0;
+}
+
+function fail(message: string): number {
+  console.error(`lectern slides: ${message}\n\n${HELP}`);
+  return 2;
+}
