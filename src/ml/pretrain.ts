@@ -1,0 +1,94 @@
+/**
+ * Pretraining MobileNetV2 from scratch on the source task: one epoch at a time over a raw
+ * (uint8) split, so only a batch is ever float32. The command line (src/cli/pretrain.ts) adds
+ * checkpoints, resume and the shipped files.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { IMAGE_BYTES } from './data/manifest.ts';
+import { seededRandom, shuffleInPlace } from './data/random.ts';
+import { toLabeledImages, type RawSplit } from './data/load.ts';
+
+export interface PretrainSettings {
+  /** Input side. Default 32. */
+  size: number;
+  /** Images per step. Default 32. */
+  batchSize: number;
+  /** Peak Adam learning rate; cosine decay to 0 over all steps. Default 1e-3. */
+  learningRate: number;
+  epochs: number;
+  /** Train images used per epoch (first `limit` of the shuffled split). Default all. */
+  limit?: number;
+  /** Seed of the per-epoch shuffles. */
+  seed: number;
+}
+
+/** Cosine decay from `peak` to 0 over `total` steps. */
+export function cosineLearningRate(peak: number, step: number, total: number): number {
+  return 0.5 * peak * (1 + Math.cos(Math.PI * Math.min(step, total) / total));
+}
+
+/** The images at `indices` as a raw split of their own. */
+export function gather(raw: RawSplit, indices: number[]): RawSplit {
+  const images = new Uint8Array(indices.length * IMAGE_BYTES);
+  const labels = new Uint8Array(indices.length);
+  indices.forEach((index, i) => {
+    images.set(raw.images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
+    labels[i] = raw.labels[index]!;
+  });
+  return { ...raw, images, labels, count: indices.length };
+}
+
+/** The epoch's image order: a seeded shuffle, so a resumed run sees what the first run would have. */
+export function epochOrder(count: number, seed: number, epoch: number, limit = count): number[] {
+  const order = shuffleInPlace(Array.from({ length: count }, (_, i) => i), seededRandom(seed * 1009 + epoch));
+  return order.slice(0, Math.min(limit, count));
+}
+
+export function stepsPerEpoch(count: number, settings: Pick<PretrainSettings, 'batchSize' | 'limit'>): number {
+  return Math.ceil(Math.min(settings.limit ?? count, count) / settings.batchSize);
+}
+
+/**
+ * tfjs's BatchNormalization momentum (Keras: 0.999) is read at call time. A short pretraining run
+ * has too few steps for 0.999 to forget the initial moving statistics, so it trains with a faster
+ * one; the momentum is not saved with the weights and the rebuilt model has Keras's again.
+ */
+export function setBatchNormMomentum(model: tf.LayersModel, momentum: number): void {
+  for (const layer of model.layers) {
+    if (layer.getClassName() === 'BatchNormalization') (layer as unknown as { momentum: number }).momentum = momentum;
+  }
+}
+
+export interface EpochArgs {
+  model: tf.LayersModel;
+  optimizer: tf.AdamOptimizer;
+  train: RawSplit;
+  settings: PretrainSettings;
+  epoch: number;
+  /** Called after each step with the step number within the epoch (1-based) and the running means. */
+  onStep?: (step: number, logs: { loss: number; accuracy: number; learningRate: number }) => void;
+}
+
+/** Trains one epoch; returns the mean loss and accuracy over its steps. */
+export async function trainEpoch({ model, optimizer, train, settings, epoch, onStep }: EpochArgs): Promise<{ loss: number; accuracy: number }> {
+  const order = epochOrder(train.count, settings.seed, epoch, settings.limit);
+  const steps = stepsPerEpoch(train.count, settings);
+  const totalSteps = steps * settings.epochs;
+  let lossSum = 0;
+  let accuracySum = 0;
+  for (let step = 0; step < steps; step++) {
+    const learningRate = cosineLearningRate(settings.learningRate, epoch * steps + step, totalSteps);
+    // AdamOptimizer reads learningRate on every step; tfjs declares it protected, not readonly.
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    const batch = gather(train, order.slice(step * settings.batchSize, (step + 1) * settings.batchSize));
+    const { x, y } = toLabeledImages(batch, { size: settings.size });
+    const target = y.reshape([batch.count, 1]).toFloat(); // sparse labels: tfjs's loss wants float32 [n, 1]
+    const [loss, accuracy] = (await model.trainOnBatch(x, target)) as number[];
+    tf.dispose([x, y, target]);
+    if (!Number.isFinite(loss)) throw new Error(`pretrain: loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; lower --lr`);
+    lossSum += loss!;
+    accuracySum += accuracy!;
+    onStep?.(step + 1, { loss: lossSum / (step + 1), accuracy: accuracySum / (step + 1), learningRate });
+  }
+  return { loss: lossSum / steps, accuracy: accuracySum / steps };
+}
