@@ -15,3 +15,12 @@ export type { LessonRuntime, LessonRuntimeArgs, CellObserver, ImportModule, View
 export { CellError } from './runtime/errors.ts';
 export type { CellErrorKind } from './runtime/errors.ts';
 export { observe, inputValues, now } from './runtime/generators.ts';
+
+// Model: Keras 3 MobileNetV2, freezing with Keras BatchNormalization semantics, Keras-style summaries.
+export { mobileNetV2, SUPPORTED_ALPHAS, makeDivisible, correctPad } from './ml/mobilenetv2.ts';
+export type { MobileNetV2Args, Alpha } from './ml/mobilenetv2.ts';
+export { freezeAllButLast, trainableLast, countParams } from './ml/freeze.ts';
+export type { ParamCounts } from './ml/freeze.ts';
+export { useKerasBatchNormSemantics, kerasBatchNormalization, isFrozenBatchNorm } from './ml/batchnorm.ts';
+export { summary, summaryHtml, summarize, SUMMARY_CSS } from './ml/summary/index.ts';
+export type { SummaryArgs, SummaryHtmlArgs, ModelSummary, SummaryRow, SummaryTotals } from './ml/summary/index.ts';
