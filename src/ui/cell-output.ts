@@ -85,11 +85,19 @@ export function errorElement(error: unknown): HTMLElement {
   return el;
 }
 
-/** "TypeError: x is not a function", or the message alone for plain errors and runtime errors. */
+/**
+ * "TypeError: x is not a function", or the message alone for plain errors and runtime errors. The
+ * runtime's CellError describes itself, with the line and column in the cell for syntax errors.
+ */
 export function errorMessage(error: unknown): string {
+  if (isDescribed(error)) return error.describe();
   if (error instanceof Error) {
     const generic = error.name === 'Error' || error.name === 'RuntimeError' || !error.name;
     return generic ? error.message : `${error.name}: ${error.message}`;
   }
   return `Error: ${String(error)}`;
+}
+
+function isDescribed(error: unknown): error is { describe: () => string } {
+  return error instanceof Error && typeof (error as { describe?: unknown }).describe === 'function';
 }

@@ -1,6 +1,6 @@
 /**
- * The DOM of one live cell: a toolbar (Edit, Run, Reset cell, an "edited" badge), the source
- * editor, the output, and the notice shown when the lesson changed a cell the learner edited.
+ * The DOM of one live cell: a toolbar (Edit, Reset cell, an "edited" badge), the source editor
+ * with its Run button, the output, and the notice shown when the lesson changed a cell the learner edited.
  * It knows nothing of the runtime or of storage: it reports the learner's actions through callbacks
  * and the page decides what they do.
  */
@@ -69,18 +69,24 @@ export function createCellView(args: CellViewArgs): CellView {
   const runButton = button('Run', 'run-button');
   runButton.setAttribute('aria-label', `Run cell ${index + 1}`);
   runButton.title = 'Run this cell (Shift-Enter)';
+  const runHint = el('span', 'hint');
+  runHint.textContent = 'Shift-Enter';
   const resetButton = button('Reset cell', 'reset-button');
   resetButton.setAttribute('aria-label', `Reset cell ${index + 1} to the lesson's code`);
   const badge = el('span', 'badge');
   badge.textContent = 'edited';
   badge.hidden = true;
   resetButton.hidden = true;
-  runButton.hidden = !echo;
-  toolbar.append(editButton, runButton, resetButton, badge);
+  toolbar.append(editButton, resetButton, badge);
 
+  // The editor and its Run button: shown for `echo` cells, or when the learner opens the code.
   const sourceBox = el('div', 'cell-source');
   sourceBox.id = editorId;
   sourceBox.hidden = !echo;
+  const editorHost = el('div', 'cell-editor');
+  const sourceActions = el('div', 'cell-source-actions');
+  sourceActions.append(runHint, runButton);
+  sourceBox.append(editorHost, sourceActions);
 
   const outputBox = el('div', 'cell-output');
   outputBox.setAttribute('aria-live', 'polite');
@@ -90,7 +96,7 @@ export function createCellView(args: CellViewArgs): CellView {
 
   const ensureEditor = (): CellEditor => {
     editor ??= createCellEditor({
-      parent: sourceBox,
+      parent: editorHost,
       source,
       label: `Code of cell ${index + 1}`,
       onRun: (text) => onRun(text),
@@ -103,7 +109,6 @@ export function createCellView(args: CellViewArgs): CellView {
   const setOpen = (open: boolean) => {
     if (open) ensureEditor();
     sourceBox.hidden = !open;
-    runButton.hidden = !open;
     element.classList.toggle('is-open', open);
     editButton.textContent = open ? 'Hide code' : 'Edit';
     editButton.setAttribute('aria-expanded', String(open));

@@ -23,7 +23,10 @@ export interface StoredEdit {
   savedAt: number;
 }
 
-/** All edits of one lesson, keyed by the cell's index (as a string) in the lesson. */
+/**
+ * All edits of one lesson, keyed by the cell's index (as a string) in the lesson. Orphans (edits of
+ * cells the lesson no longer has) are kept under "orphan-N" keys until the learner discards them.
+ */
 export type LessonEdits = Record<string, StoredEdit>;
 
 /** What the page should do with one cell of the current lesson. */
@@ -83,20 +86,23 @@ export function saveEdits(storage: EditStorage, lessonId: string, edits: LessonE
  * 2. exactly one other cell without an edit of its own has the base source (cells were inserted or
  *    removed above it): the edit moves there;
  * 3. a cell exists at i (and has no edit yet): the lesson changed that cell: a conflict there;
- * 4. otherwise the edit is an orphan.
+ * 4. otherwise the edit is an orphan (as are edits stored under orphan keys).
  * An edit whose source equals the cell's current lesson source is no edit any more and is dropped.
  */
 export function reconcile(lessonSources: readonly string[], stored: LessonEdits): Reconciled {
   const cells: CellState[] = lessonSources.map(() => ({ kind: 'pristine' }));
   const claimed = new Map<number, StoredEdit>();
   const pending: [number, StoredEdit][] = [];
+  const orphans: StoredEdit[] = [];
   for (const [key, edit] of Object.entries(stored)) {
-    const index = Number(key);
-    if (!Number.isInteger(index) || index < 0) continue;
+    const index = /^\d+$/.test(key) ? Number(key) : -1;
+    if (index < 0) {
+      orphans.push(edit);
+      continue;
+    }
     if (lessonSources[index] === edit.base) claimed.set(index, edit);
     else pending.push([index, edit]);
   }
-  const orphans: StoredEdit[] = [];
   const conflicts: [number, StoredEdit][] = [];
   for (const [index, edit] of pending) {
     const moved = uniqueUnclaimedMatch(lessonSources, claimed, edit.base);
@@ -176,4 +182,11 @@ function isStoredEdit(value: unknown): value is StoredEdit {
     typeof value.source === 'string' &&
     typeof value.savedAt === 'number'
   );
+}
+
+/** The edits to store: the cells' edits plus the orphans the learner has not discarded yet. */
+export function withOrphans(edits: LessonEdits, orphans: readonly StoredEdit[]): LessonEdits {
+  const all: LessonEdits = { ...edits };
+  orphans.forEach((edit, i) => (all[`orphan-${i}`] = edit));
+  return all;
 }

@@ -9,6 +9,7 @@ import {
   storageKey,
   type EditStorage,
   type LessonEdits,
+  withOrphans,
 } from '../../src/ui/persistence.ts';
 
 /** A Map-backed stand-in for localStorage. */
@@ -90,6 +91,16 @@ describe('reconcile', () => {
     const r = reconcile(['a'], stored);
     expect(r.orphans).toEqual([stored['5']]);
     expect(r.edits).toEqual({});
+  });
+
+  it('keeps orphans stored with withOrphans until they are discarded', () => {
+    const orphan = edit('gone', 'mine');
+    const first = reconcile(['a'], { '5': orphan, '0': edit('a', 'b') });
+    const stored = withOrphans(first.edits, first.orphans);
+    const again = reconcile(['a'], stored);
+    expect(again.orphans).toEqual([orphan]);
+    expect(again.cells).toEqual([{ kind: 'edited', edit: edit('a', 'b') }]);
+    expect(reconcile(['a'], withOrphans(again.edits, [])).orphans).toEqual([]);
   });
 
   it('drops an edit once the lesson itself has the learner\'s source', () => {

@@ -1,0 +1,290 @@
+/**
+ * Mounts a parsed lesson into the page: prose, static code and live cells, run on the lesson
+ * runtime, with the learner's edits restored from storage and kept there as they type.
+ *
+ * Running a cell (Run / Shift-Enter) redefines that cell alone on the runtime: its dependents
+ * recompute, nothing reloads. The page never drops an edit silently: edits of cells the lesson
+ * changed ask "keep mine / take new", and edits of cells the lesson removed are listed until the
+ * learner discards them.
+ */
+import { compileCell } from '../cells/compile.ts';
+import type { CellBlock, Lesson, LessonBlock } from '../lesson/types.ts';
+import { createLessonRuntime, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
+import { createCellView, type CellView } from './cell-view.ts';
+import { lessonWithEdits } from './lesson-with-edits.ts';
+import {
+  forgetEdit,
+  keepMine,
+  loadEdits,
+  reconcile,
+  recordEdit,
+  saveEdits,
+  withOrphans,
+  type EditStorage,
+  type LessonEdits,
+  type StoredEdit,
+} from './persistence.ts';
+
+export interface MountLessonArgs {
+  /** Element the lesson is rendered into (its content is replaced). */
+  root: HTMLElement;
+  /** Element that gets the lesson-wide buttons (Download, Reset lesson). Default: none. */
+  tools?: HTMLElement;
+  lesson: Lesson;
+  /** The lesson file's text, for "Download .md". */
+  text: string;
+  /** Key of the lesson's edits in storage, and the downloaded file's name. */
+  lessonId: string;
+  /** Where edits persist. Default: window.localStorage. */
+  storage?: EditStorage;
+  /** Names every cell can read (see createLessonRuntime). Default: none. */
+  library?: Record<string, unknown>;
+  /** Resolves cells' imports. */
+  importModule: ImportModule;
+  /** Loop guard budget in ms. Default: the runtime's (2000). */
+  loopBudgetMs?: number;
+  /** Asks the learner to confirm a destructive action. Default: window.confirm. */
+  confirm?: (message: string) => boolean;
+}
+
+export interface MountedLesson {
+  runtime: LessonRuntime;
+  /** The cells' views by cell id. */
+  views: ReadonlyMap<string, CellView>;
+  /** The lesson file with the learner's current sources written into their cells. */
+  markdownWithEdits: () => string;
+  dispose: () => void;
+}
+
+export function mountLesson(args: MountLessonArgs): MountedLesson {
+  const { root, tools, lesson, text, lessonId, library, importModule, loopBudgetMs } = args;
+  const storage = args.storage ?? window.localStorage;
+  const confirmAction = args.confirm ?? ((message: string) => window.confirm(message));
+  const lessonSources = lesson.cells.map((cell) => cell.source);
+  const reconciled = reconcile(lessonSources, loadEdits(storage, lessonId));
+  let edits: LessonEdits = reconciled.edits;
+  let orphans: StoredEdit[] = reconciled.orphans;
+  const save = () => saveEdits(storage, lessonId, withOrphans(edits, orphans));
+  save(); // edits may have moved to other cells
+
+  const views = new Map<string, CellView>();
+  /** The source each cell last ran with, to mark editors holding code that has not run. */
+  const ranSource = new Map<string, string>();
+  const runtime = createLessonRuntime({
+    library,
+    importModule,
+    loopBudgetMs,
+    observe: (cell) => views.get(cell.id)?.output ?? {},
+  });
+
+  const run = (cell: CellBlock, source: string) => {
+    ranSource.set(cell.id, source);
+    views.get(cell.id)?.setDirty(false);
+    runtime.redefine(cell.id, source);
+  };
+
+  const cellView = (cell: CellBlock): CellView => {
+    const state = reconciled.cells[cell.index];
+    const source = state.kind === 'pristine' ? cell.source : state.edit.source;
+    const view = createCellView({
+      index: cell.index,
+      lessonSource: cell.source,
+      source,
+      echo: cell.options.echo,
+      hidden: cell.options.hidden,
+      onRun: (next) => {
+        edits = recordEdit(edits, cell.index, cell.source, next);
+        save();
+        view.setEdited(next !== cell.source);
+        run(cell, next);
+      },
+      onDraft: (next) => {
+        // Drafts are saved too: a reload never loses typing, and runs what was typed.
+        edits = recordEdit(edits, cell.index, cell.source, next);
+        save();
+        view.setEdited(next !== cell.source);
+        view.setDirty(next !== ranSource.get(cell.id));
+      },
+      onReset: () => resetCell(cell),
+    });
+    view.setEdited(state.kind !== 'pristine');
+    ranSource.set(cell.id, source);
+    if (state.kind === 'conflict') {
+      void view.askAboutLessonChange(state.lessonSource).then((choice) => {
+        if (choice === 'keep') {
+          edits = edits[String(cell.index)] ? keepMine(edits, cell.index, cell.source) : edits;
+          save();
+        } else {
+          resetCell(cell);
+        }
+      });
+    }
+    return view;
+  };
+
+  const resetCell = (cell: CellBlock) => {
+    const view = views.get(cell.id);
+    view?.setSource(cell.source);
+    edits = forgetEdit(edits, cell.index);
+    save();
+    view?.setEdited(false);
+    run(cell, cell.source);
+  };
+
+  const resetLesson = () => {
+    const edited = lesson.cells.filter((cell) => views.get(cell.id)?.getSource() !== cell.source);
+    const count = edited.length + orphans.length;
+    if (count === 0) return;
+    if (!confirmAction(`Reset this lesson? Your changes to ${count} cell${count === 1 ? '' : 's'} will be discarded.`)) return;
+    orphans = [];
+    orphanNotice.remove();
+    for (const cell of edited) resetCell(cell);
+    edits = {};
+    save();
+  };
+
+  const markdownWithEdits = () => {
+    const sources = new Map<number, string>();
+    for (const cell of lesson.cells) {
+      const current = views.get(cell.id)?.getSource();
+      if (current !== undefined && current !== cell.source) sources.set(cell.index, current);
+    }
+    return lessonWithEdits(text, lesson.cells, sources);
+  };
+
+  // Render the page, then define the cells (their observers are the views).
+  const article = document.createElement('article');
+  article.className = 'lesson';
+  if (!lesson.blocks.some((b) => b.type === 'heading' && b.depth === 1)) {
+    const title = document.createElement('h1');
+    title.textContent = lesson.frontMatter.title;
+    article.append(title);
+  }
+  for (const block of lesson.blocks) {
+    if (block.type === 'cell') {
+      const view = cellView(block);
+      views.set(block.id, view);
+      article.append(view.element);
+    } else {
+      article.append(renderStatic(block));
+    }
+  }
+  const orphanNotice = renderOrphans(orphans, () => {
+    orphans = [];
+    save();
+    orphanNotice.remove();
+  });
+  root.replaceChildren(...lessonDiagnostics(lesson), orphanNotice, article);
+  if (orphans.length === 0) orphanNotice.remove();
+
+  for (const cell of lesson.cells) {
+    runtime.define(compileCell({ id: cell.id, lang: cell.lang, source: ranSource.get(cell.id) ?? cell.source }));
+  }
+
+  const toolButtons = tools ? renderTools(tools, {
+    download: () => downloadText(`${lessonId.replace(/^.*\//, '')}.md`, markdownWithEdits()),
+    reset: resetLesson,
+  }) : [];
+
+  return {
+    runtime,
+    views,
+    markdownWithEdits,
+    dispose() {
+      runtime.dispose();
+      for (const button of toolButtons) button.remove();
+    },
+  };
+}
+
+function renderStatic(block: Exclude<LessonBlock, CellBlock>): HTMLElement {
+  switch (block.type) {
+    case 'heading': {
+      const heading = document.createElement(`h${Math.min(Math.max(block.depth, 1), 6)}`);
+      heading.id = block.slug;
+      heading.innerHTML = block.html; // the lesson's own Markdown: authored content, trusted
+      return heading;
+    }
+    case 'markdown': {
+      const prose = document.createElement('div');
+      prose.className = 'prose';
+      prose.innerHTML = block.html;
+      return prose;
+    }
+    case 'code': {
+      const pre = document.createElement('pre');
+      const code = document.createElement('code');
+      if (block.lang) code.className = `language-${block.lang}`;
+      code.textContent = block.source;
+      pre.append(code);
+      return pre;
+    }
+  }
+}
+
+function lessonDiagnostics(lesson: Lesson): HTMLElement[] {
+  if (lesson.diagnostics.length === 0) return [];
+  const box = document.createElement('div');
+  box.className = 'notice';
+  box.setAttribute('role', 'alert');
+  const intro = document.createElement('p');
+  intro.textContent = 'This lesson file has problems:';
+  const list = document.createElement('ul');
+  for (const { line, message } of lesson.diagnostics) {
+    const item = document.createElement('li');
+    item.textContent = `line ${line}: ${message}`;
+    list.append(item);
+  }
+  box.append(intro, list);
+  return [box];
+}
+
+function renderOrphans(orphans: readonly StoredEdit[], discard: () => void): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'notice orphans';
+  box.setAttribute('role', 'alert');
+  const intro = document.createElement('p');
+  intro.textContent = `You edited ${orphans.length === 1 ? 'a cell' : `${orphans.length} cells`} that this lesson no longer has. ` +
+    'Your code is kept below until you discard it.';
+  box.append(intro);
+  for (const orphan of orphans) {
+    const pre = document.createElement('pre');
+    pre.textContent = orphan.source;
+    box.append(pre);
+  }
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Discard this code';
+  button.addEventListener('click', discard);
+  actions.append(button);
+  box.append(actions);
+  return box;
+}
+
+function renderTools(tools: HTMLElement, actions: { download: () => void; reset: () => void }): HTMLButtonElement[] {
+  const download = document.createElement('button');
+  download.type = 'button';
+  download.textContent = 'Download .md';
+  download.title = 'Download the lesson with your edits as a Markdown file';
+  download.addEventListener('click', actions.download);
+  const reset = document.createElement('button');
+  reset.type = 'button';
+  reset.textContent = 'Reset lesson';
+  reset.title = 'Discard all your edits of this lesson';
+  reset.addEventListener('click', actions.reset);
+  tools.append(download, reset);
+  return [download, reset];
+}
+
+function downloadText(fileName: string, content: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type: 'text/markdown' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
