@@ -33,8 +33,8 @@ export const SUMMARY_CSS = `
 .lectern-summary-table thead th { position: sticky; top: 0; z-index: 1; background: Canvas; color: CanvasText; font-weight: bold; border-bottom: 2px solid #888; }
 .lectern-summary-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .lectern-summary-table .mark { text-align: center; }
-.lectern-summary-table .cls { opacity: .75; }
-.lectern-summary-table tr.frozen { color: color-mix(in srgb, CanvasText 65%, Canvas); }
+.lectern-summary-table .cls { font-style: italic; }
+.lectern-summary-table tr.frozen { color: color-mix(in srgb, CanvasText 70%, Canvas); }
 .lectern-summary-table td.fold { padding: 0; }
 .lectern-summary-table td.fold > details > summary { padding: .2rem .4rem; cursor: pointer; }
 .lectern-summary-nested { border: 0; }

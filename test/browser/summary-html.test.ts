@@ -1,0 +1,64 @@
+/**
+ * The HTML summary in real Chromium: the fold opens and closes, the header stays visible while
+ * the layer list scrolls, and axe-core finds no accessibility violations.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freezeAllButLast } from '../../src/ml/freeze.ts';
+import { mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
+import { summaryHtml } from '../../src/ml/summary/html.ts';
+import { launchBrowser } from './harness.ts';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const base = mobileNetV2({ includeTop: false });
+  freezeAllButLast(base, 4);
+  const html = summaryHtml(base);
+  base.dispose();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+  await page.setContent(`<!doctype html><html lang="en"><head><title>summary</title></head><body><main>${html}</main></body></html>`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('summaryHtml in Chromium', () => {
+  it('folds the frozen layers into a <details> that expands on click and on the keyboard', async () => {
+    const firstFrozen = page.locator('details tr.frozen').first();
+    expect(await firstFrozen.isVisible()).toBe(false);
+    await page.click('details > summary');
+    expect(await firstFrozen.isVisible()).toBe(true);
+    await page.focus('details > summary');
+    await page.keyboard.press('Enter');
+    expect(await firstFrozen.isVisible()).toBe(false);
+    await page.keyboard.press('Enter');
+    expect(await page.locator('details tr').count()).toBe(150 + 1); // + its visually hidden header
+  });
+
+  it('keeps the header visible at the top of the scrolled layer list', async () => {
+    const region = page.locator('.lectern-summary-scroll');
+    await region.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; });
+    const [regionBox, headerBox] = await Promise.all([region.boundingBox(), page.locator('.lectern-summary-scroll > table > thead th').first().boundingBox()]);
+    expect(await region.evaluate((el) => el.scrollTop)).toBeGreaterThan(500);
+    expect(Math.abs((headerBox?.y ?? -1) - ((regionBox?.y ?? 0) + 1))).toBeLessThanOrEqual(1); // 1px border
+  });
+
+  it('has no axe-core violations', async () => {
+    const require = createRequire(import.meta.url);
+    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
+    const violations = await page.evaluate(async () => {
+      // axe is the global axe-core installs; typed loosely here because it lives in the page.
+      const axe = (window as unknown as { axe: { run: (ctx: Element) => Promise<{ violations: { id: string; help: string }[] }> } }).axe;
+      const result = await axe.run(document.querySelector('main') as Element);
+      return result.violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify((v as unknown as { nodes: { target: string[]; failureSummary: string }[] }).nodes.slice(0, 2))}`);
+    });
+    expect(violations).toEqual([]);
+  });
+});
+
