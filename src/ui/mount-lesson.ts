@@ -182,7 +182,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   }
 
   const toolButtons = tools ? renderTools(tools, {
-    download: () => downloadText(`${lessonId.replace(/^.*\//, '')}.md`, markdownWithEdits()),
+    download: () => downloadText(`${lessonId.replace(/^.*\//, '').replace(/\.md$/, '')}.md`, markdownWithEdits()),
     reset: resetLesson,
   }) : [];
 

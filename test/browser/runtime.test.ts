@@ -1,0 +1,199 @@
+/**
+ * The lesson page in real Chromium: editing and running cells, persistence across reloads, the
+ * "lesson changed" choice, error isolation, the loop guard, view() inputs and the import bridge.
+ * Drives test/fixtures/ui/runtime-lesson.md through the dev server's `lesson.html?file=`.
+ */
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
+
+const FIXTURE = '/test/fixtures/ui/runtime-lesson.md';
+const STORAGE_KEY = `lectern:edits:file:${FIXTURE}`;
+/** Generous waits: the machine is shared; these bound waiting, they assert no speed. */
+const WAIT = { timeout: 30_000 };
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startDevServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext(); // fresh localStorage per test
+  page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+});
+
+afterEach(async () => {
+  await context?.close();
+});
+
+const cell = (n: number) => page.locator(`#cell-${n}`);
+const output = (n: number) => page.locator(`#cell-${n} .cell-output`);
+
+async function openLesson(): Promise<void> {
+  await page.goto(`${server.url}/lesson.html?file=${FIXTURE}`);
+  await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
+  await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
+}
+
+/** Opens cell n's editor, replaces its code and runs it with Shift-Enter. */
+async function editAndRun(n: number, source: string): Promise<void> {
+  const editor = cell(n).locator('.cm-content');
+  if (!(await editor.isVisible())) await cell(n).getByRole('button', { name: `Edit cell ${n}` }).click();
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(source);
+  await page.keyboard.press('Shift+Enter');
+}
+
+describe('lesson page in Chromium', () => {
+  it('renders prose, static code, live outputs and an echo cell with its source', async () => {
+    await openLesson();
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Browser runtime fixture');
+    expect(await page.locator('pre code.language-python').textContent()).toContain('static code, not a cell');
+    expect(await cell(2).locator('.cm-content').textContent()).toBe('const tenfold = base * 10');
+    expect(await cell(1).locator('.cm-content').count()).toBe(0); // not echo: no editor until opened
+    await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 9"');
+  });
+
+  it('running an edited cell updates its dependents without reloading, and only them', async () => {
+    await openLesson();
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    const countBefore = await output(6).innerHTML();
+    await editAndRun(1, 'const base: number = 7');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 70"');
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await output(6).innerHTML()).toBe(countBefore);
+    await expect.poll(() => cell(1).locator('.badge').isVisible()).toBe(true);
+  });
+
+  it('the Run button runs the editor\'s code too', async () => {
+    await openLesson();
+    const editor = cell(2).locator('.cm-content');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.insertText('const tenfold = base * 3');
+    await expect.poll(() => cell(2).evaluate((el) => el.classList.contains('is-dirty'))).toBe(true);
+    await cell(2).getByRole('button', { name: 'Run cell 2' }).click();
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 6"');
+  });
+
+  it('a reload keeps the edit; reset cell brings the lesson\'s code back for good', async () => {
+    await openLesson();
+    await editAndRun(1, 'const base: number = 5');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 50"');
+    await page.reload();
+    await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 50"');
+    await cell(1).getByRole('button', { name: 'Reset cell 1 to the lesson\'s code' }).click();
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
+    await page.reload();
+    await openLesson();
+    expect(await cell(1).locator('.badge').isVisible()).toBe(false);
+    expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)).toBeNull();
+  });
+
+  /** Stores an edit of cell 1 made when the lesson's code of that cell was different. */
+  async function storeEditOfOldLessonSource(): Promise<void> {
+    await openLesson();
+    const stored = { version: 1, cells: { '0': { base: 'const base: number = 1', source: 'const base = 4', savedAt: 1 } } };
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [STORAGE_KEY, JSON.stringify(stored)]);
+    await page.reload();
+    await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
+  }
+
+  it('reports a changed lesson source of an edited cell; "keep mine" keeps the edit', async () => {
+    await storeEditOfOldLessonSource();
+    const notice = cell(1).locator('.notice');
+    await expect.poll(() => notice.textContent()).toContain("The lesson's code for cell 1 changed since you edited it");
+    expect(await notice.locator('pre').textContent()).toBe('const base: number = 2');
+    expect(await cell(1).locator('.cm-content').textContent()).toBe('const base = 4'); // mine, still running
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 40"');
+    await notice.getByRole('button', { name: 'Keep mine' }).click();
+    expect(await notice.isVisible()).toBe(false);
+    await page.reload();
+    await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 40"');
+    expect(await cell(1).locator('.notice').isVisible()).toBe(false);
+  });
+
+  it('reports a changed lesson source of an edited cell; "take the new version" drops the edit', async () => {
+    await storeEditOfOldLessonSource();
+    const notice = cell(1).locator('.notice');
+    await notice.getByRole('button', { name: 'Take the new version' }).click();
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
+    expect(await cell(1).locator('.cm-content').textContent()).toBe('const base: number = 2');
+    await page.reload();
+    await openLesson();
+    expect(await cell(1).locator('.notice').isVisible()).toBe(false);
+    expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)).toBeNull();
+  });
+
+  it('an erroring cell shows its error inline and the other cells keep working', async () => {
+    await openLesson();
+    const error = cell(4).getByRole('alert');
+    await expect.poll(() => error.textContent(), WAIT).toBe('boom at cell 4');
+    await editAndRun(1, 'const base: number = 3');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 30"');
+    await editAndRun(4, 'nope + 1');
+    await expect.poll(() => error.textContent(), WAIT).toContain('"nope" is not defined');
+    await editAndRun(4, 'const x = (');
+    await expect.poll(() => error.textContent(), WAIT).toMatch(/^SyntaxError: .*\(line 1, column \d+\)$/);
+    expect(await output(3).textContent()).toBe('"tenfold is 30"');
+  });
+
+  it('while (true) {} fails inline through the loop guard and the page still responds', async () => {
+    await openLesson();
+    await editAndRun(4, 'while (true) {}');
+    await expect.poll(() => cell(4).getByRole('alert').textContent(), WAIT).toContain('loop guard');
+    // The page still responds: a slider drives its dependent, a button opens an editor.
+    await cell(5).locator('input[type=range]').fill('8');
+    await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 64"');
+    await cell(3).getByRole('button', { name: 'Edit cell 3' }).click();
+    await expect.poll(() => cell(3).locator('.cm-content').isVisible()).toBe(true);
+  });
+
+  it('Inputs.range through view() drives a dependent cell', async () => {
+    await openLesson();
+    await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 9"');
+    await cell(5).locator('input[type=range]').fill('7');
+    await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 49"');
+    await cell(5).getByRole('spinbutton').fill('2');
+    await cell(5).getByRole('spinbutton').press('Enter');
+    await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 4"');
+  });
+
+  it('imports resolve installed packages and "lectern" through Vite; an unknown one names itself', async () => {
+    await openLesson();
+    await editAndRun(4, 'import {compileCell} from "lectern";\ndisplay(compileCell({source: "a + b"}).references.join(","))');
+    await expect.poll(() => output(4).textContent(), WAIT).toBe('"a,b"');
+    await editAndRun(4, 'import * as d3 from "left-pad";');
+    await expect.poll(() => cell(4).getByRole('alert').textContent(), WAIT).toContain('Cannot import "left-pad"');
+  });
+
+  it('downloads the lesson with the learner\'s edits as Markdown', async () => {
+    await openLesson();
+    await editAndRun(1, 'const base: number = 9');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 90"');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download .md' }).click(),
+    ]);
+    const stream = await download.createReadStream();
+    let text = '';
+    for await (const chunk of stream) text += chunk.toString();
+    expect(download.suggestedFilename()).toBe('runtime-lesson.md');
+    expect(text).toContain('```ts\nconst base: number = 9\n```');
+    expect(text).toContain('```ts echo\nconst tenfold = base * 10\n```');
+  });
+});
