@@ -24,3 +24,13 @@ export type { ParamCounts } from './ml/freeze.ts';
 export { useKerasBatchNormSemantics, kerasBatchNormalization, isFrozenBatchNorm } from './ml/batchnorm.ts';
 export { summary, summaryHtml, summarize, SUMMARY_CSS } from './ml/summary/index.ts';
 export type { SummaryArgs, SummaryHtmlArgs, ModelSummary, SummaryRow, SummaryTotals } from './ml/summary/index.ts';
+
+// Fine-tuning: the engine (cached frozen features, abortable epochs), EarlyStopping, the diagnosis.
+export { fineTune, fineTuneToEnd, classifierHead } from './ml/finetune.ts';
+export type { FineTuneArgs, FineTuneResult, FineTuneHistory, EpochLog } from './ml/finetune.ts';
+export { createFeatureCache, sharedFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } from './ml/feature-cache.ts';
+export type { FeatureCache, FeatureCacheArgs, FeatureLease } from './ml/feature-cache.ts';
+export { createEarlyStopping, createBestCheckpoint, COURSE_EARLY_STOPPING } from './ml/early-stopping.ts';
+export type { EarlyStoppingArgs, EarlyStopping, BestCheckpoint } from './ml/early-stopping.ts';
+export { diagnose, VERDICT_SECTIONS } from './ml/diagnose.ts';
+export type { Diagnosis, Verdict, EpochMetrics } from './ml/diagnose.ts';
