@@ -34,3 +34,8 @@ export { createEarlyStopping, createBestCheckpoint, COURSE_EARLY_STOPPING } from
 export type { EarlyStoppingArgs, EarlyStopping, BestCheckpoint } from './ml/early-stopping.ts';
 export { diagnose, VERDICT_SECTIONS } from './ml/diagnose.ts';
 export type { Diagnosis, Verdict, EpochMetrics } from './ml/diagnose.ts';
+
+// Backends: start wasm / webgl / cpu with fallback (wasm gets Lectern's gradient kernels).
+export { selectBackend, wasmFeatures, describeWasm, fallbackChain, BACKEND_NAMES } from './ml/backend.ts';
+export type { BackendName, BackendStatus, BackendAttempt, WasmFeatures, SelectBackendArgs } from './ml/backend.ts';
+export { registerWasmGradients } from './ml/kernels/register.ts';
