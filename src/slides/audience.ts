@@ -77,7 +77,7 @@ export async function mountAudienceView(args: AudienceViewArgs): Promise<Audienc
   });
 
   goTo(args.start);
-  await mountLiveCells(deck.cells, stage.element);
+  mountLiveCells(deck.cells, stage.element);
   return { goTo, current: () => current };
 }
 

@@ -1,30 +1,29 @@
 /**
- * Mounts a deck's live cells into their `<lectern-cell>` placeholders on the lessons' reactive
- * runtime. Browser-only.
+ * Mounts a deck's live cells into their `<lectern-cell>` placeholders, on the lessons' reactive
+ * runtime: the deck's cells form one notebook (a cell may read another slide's cell, a slider on
+ * one slide drives a chart on the next). Browser-only.
  */
 import type { DeckCell } from './cells.ts';
+import { CELL_TAG } from './cells.ts';
+import { createCellHost, type CellHost } from '../embed/cell-host.ts';
+import { keepInputsLabelled } from '../embed/label-inputs.ts';
 
-export interface MountedCells {
-  dispose: () => void;
-}
-
-/** Runs `cells` as one notebook (a cell may use another slide's cell) and shows each in its placeholder. */
-export async function mountLiveCells(cells: DeckCell[], root: ParentNode): Promise<MountedCells> {
+export function mountLiveCells(cells: DeckCell[], root: Element): CellHost {
+  const host = createCellHost();
+  keepInputsLabelled(root);
   for (const cell of cells) {
-    const host = root.querySelector<HTMLElement>(`lectern-cell[data-cell="${cell.index}"]`);
-    if (!host) continue;
-    const pre = document.createElement('pre');
-    pre.textContent = cell.source;
-    host.replaceChildren(pre);
+    const placeholder = root.querySelector<HTMLElement>(`${CELL_TAG}[data-cell="${cell.index}"]`);
+    if (placeholder) host.mount(cell, placeholder);
+    else host.define(cell);
   }
-  return { dispose: () => {} };
+  return host;
 }
 
 /** The presenter's copy of a live cell: its source, since cells run in the audience window only. */
 export function showCellSource(cells: DeckCell[], root: ParentNode): void {
   for (const cell of cells) {
-    const host = root.querySelector<HTMLElement>(`lectern-cell[data-cell="${cell.index}"]`);
-    if (!host) continue;
+    const placeholder = root.querySelector<HTMLElement>(`${CELL_TAG}[data-cell="${cell.index}"]`);
+    if (!placeholder) continue;
     const figure = document.createElement('figure');
     figure.className = 'lectern-cell-source';
     const caption = document.createElement('figcaption');
@@ -32,6 +31,6 @@ export function showCellSource(cells: DeckCell[], root: ParentNode): void {
     const pre = document.createElement('pre');
     pre.textContent = cell.source;
     figure.append(caption, pre);
-    host.replaceChildren(figure);
+    placeholder.replaceChildren(figure);
   }
 }

@@ -2,6 +2,8 @@
  * Entry of slides.html: `?deck=08-fine-tuning` shows a deck (`&slide=N`, `&section=overfitting`,
  * `&view=presenter`); without `deck`, a list of the decks. Browser-only.
  */
+import '@observablehq/inputs/dist/index.css';
+import '../ui/style.css';
 import './slides.css';
 import { renderDeck } from './render.ts';
 import { deckIdFromSearch, slideFromSearch } from './navigation.ts';

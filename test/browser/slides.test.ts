@@ -127,6 +127,31 @@ describe('deck page', () => {
     await page.close();
   });
 
+  it('runs live cells on the lessons\' runtime: the summary follows the Trainable layers slider', async () => {
+    const { page, errors } = await openDeck('deck=08-fine-tuning&slide=4');
+    const said = page.locator('.lectern-say').first();
+    await expect.poll(() => said.textContent(), { timeout: 60_000 }).toMatch(/parameters train/);
+    const before = await said.textContent();
+    const slider = page.getByRole('slider', { name: 'Trainable layers' });
+    // Keyboard only: Tab into the slider, arrows move it (not the slides), Escape gives arrows back.
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await slider.inputValue()).toBe('6');
+    expect(await visibleSlide(page)).toBe(3);
+    await expect.poll(() => said.textContent()).not.toBe(before);
+    const trainable = Number((await said.textContent())!.split(' of ')[0]!.replace(/,/g, ''));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowRight');
+    expect(await visibleSlide(page)).toBe(4);
+    // The summary cell on the next slide reads the same frozen model: same trainable count.
+    const summary = page.locator('.lectern-summary');
+    const summaryText = async () => (await summary.innerText()).replace(/\s+/g, ' ');
+    await expect.poll(summaryText, { timeout: 30_000 }).toContain(`Trainable params: ${trainable.toLocaleString('en')} `);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('opens at the first slide of a lesson section', async () => {
     const { page } = await openDeck('deck=08-fine-tuning&section=overfitting');
     expect(await visibleSlide(page)).toBe(9);
