@@ -32,7 +32,7 @@ export { createFeatureCache, sharedFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } f
 export type { FeatureCache, FeatureCacheArgs, FeatureLease } from './ml/feature-cache.ts';
 export { createEarlyStopping, createBestCheckpoint, COURSE_EARLY_STOPPING } from './ml/early-stopping.ts';
 export type { EarlyStoppingArgs, EarlyStopping, BestCheckpoint } from './ml/early-stopping.ts';
-export { diagnose, VERDICT_SECTIONS } from './ml/diagnose.ts';
+export { diagnose, diagnosisHtml, formatDiagnosis, VERDICT_SECTIONS } from './ml/diagnose.ts';
 export type { Diagnosis, Verdict, EpochMetrics } from './ml/diagnose.ts';
 
 // Backends: start wasm / webgl / cpu with fallback (wasm gets Lectern's gradient kernels).

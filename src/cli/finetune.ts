@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../ml/backend.ts';
 import { loadSplit } from '../ml/data/load.ts';
 import type { LabeledImages } from '../ml/data/types.ts';
-import { diagnose } from '../ml/diagnose.ts';
+import { diagnose, formatDiagnosis } from '../ml/diagnose.ts';
 import { fineTune, type EpochLog } from '../ml/finetune.ts';
 import { mobileNetV2 } from '../ml/mobilenetv2.ts';
 import { loadPretrainedBase } from '../ml/weights.ts';
@@ -170,11 +170,7 @@ export async function run(args: string[]): Promise<number> {
       if (h.stoppedEpoch) out(`Early stopping at epoch ${h.stoppedEpoch}; weights of epoch ${h.bestEpoch} restored.`);
       out(`Features at the cut: ${h.featureSeconds.toFixed(2)}s (${h.featureSource}); ${h.frozenLayers} frozen layers, ${h.trainableLayers} trainable.`);
       out('');
-      out(`Diagnosis: ${diagnosis.verdict.toUpperCase()}. ${diagnosis.summary}`);
-      diagnosis.evidence.forEach((line) => out(`  - ${line}`));
-      out('What to try:');
-      diagnosis.remedies.forEach((line) => out(`  - ${line}`));
-      out(`Read more: notebooks/08-fine-tuning.md${diagnosis.href}`);
+      out(formatDiagnosis(diagnosis));
     }
     result.dispose();
     return 0;

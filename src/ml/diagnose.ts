@@ -182,3 +182,36 @@ export function diagnose(history: readonly EpochMetrics[]): Diagnosis {
     `Validation loss is at or near its best (epoch ${bestValLossIndex + 1}, ${fixed(bestValLoss)}).`,
   ]);
 }
+
+const TITLES: Record<Verdict, string> = {
+  underfitting: 'Underfitting',
+  overfitting: 'Overfitting',
+  'good fit': 'Good fit',
+  'still learning': 'Still learning',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The diagnosis as plain text (command line, headless runs). */
+export function formatDiagnosis(d: Diagnosis): string {
+  return [
+    `Diagnosis: ${TITLES[d.verdict]}. ${d.summary}`,
+    ...d.evidence.map((line) => `  - ${line}`),
+    'What to try:',
+    ...d.remedies.map((line) => `  - ${line}`),
+    `Read more: section "${d.section}" of the lesson (${d.href}).`,
+  ].join('\n');
+}
+
+/** The diagnosis as an HTML card (a string, so it renders anywhere; the page turns it into DOM). */
+export function diagnosisHtml(d: Diagnosis): string {
+  const list = (items: string[]) => `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+  return (
+    `<section class="lectern-diagnosis" data-verdict="${escapeHtml(d.verdict)}" role="status" aria-label="Diagnosis: ${TITLES[d.verdict]}">` +
+    `<h4>${TITLES[d.verdict]}</h4><p>${escapeHtml(d.summary)}</p>` +
+    `<p>Why:</p>${list(d.evidence)}<p>What to try:</p>${list(d.remedies)}` +
+    `<p><a href="${escapeHtml(d.href)}">Read the section on ${TITLES[d.verdict].toLowerCase()}</a></p></section>`
+  );
+}

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import {
   diagnose,
+  diagnosisHtml,
+  formatDiagnosis,
   OVERFIT_ACCURACY_GAP,
   UNDERFIT_TRAIN_ACCURACY,
   VERDICT_SECTIONS,
@@ -65,6 +67,16 @@ describe('diagnose on hand-made histories', () => {
     expect(d.verdict).toBe('good fit');
     expect(d.figures.accuracyGap).toBeCloseTo(0.02, 6);
     expect(d.href).toBe('#generalize-our-classifier');
+  });
+
+  it('renders as text and as an escaped HTML card linking to its section', () => {
+    const d = diagnose(history([[1.38, 0.3, 1.37, 0.31], [1.3, 0.42, 1.3, 0.41]]));
+    expect(formatDiagnosis(d)).toMatch(/^Diagnosis: Underfitting\./);
+    const card = diagnosisHtml(d);
+    expect(card).toContain('data-verdict="underfitting"');
+    expect(card).toContain('<a href="#underfitting">');
+    expect(card).toContain('raise &#34;Trainable layers&#34;');
+    expect(card).not.toContain('"Trainable layers"');
   });
 
   it('rejects an empty or malformed history, naming the epoch and key', () => {
