@@ -12,6 +12,11 @@ import { kerasBatchNormalization } from './batchnorm.ts';
 export const SUPPORTED_ALPHAS = [0.35, 0.5, 0.75, 1.0, 1.3, 1.4] as const;
 export type Alpha = (typeof SUPPORTED_ALPHAS)[number];
 
+/** The supported alphas as Keras writes them: "0.35, 0.5, 0.75, 1.0, 1.3, 1.4". */
+export function formatAlphas(): string {
+  return SUPPORTED_ALPHAS.map((a) => (Number.isInteger(a) ? a.toFixed(1) : String(a))).join(', ');
+}
+
 /** Smallest input side Keras accepts for MobileNetV2. */
 export const MIN_INPUT_SIZE = 32;
 
@@ -69,7 +74,7 @@ const BLOCKS: ReadonlyArray<readonly [number, number, number]> = [
 function validate(args: Required<Pick<MobileNetV2Args, 'inputShape' | 'alpha' | 'classes'>>): void {
   const { inputShape, alpha, classes } = args;
   if (!(SUPPORTED_ALPHAS as readonly number[]).includes(alpha)) {
-    throw new Error(`mobileNetV2: alpha must be one of ${SUPPORTED_ALPHAS.join(', ')}; got ${alpha}`);
+    throw new Error(`mobileNetV2: alpha must be one of ${formatAlphas()}; got ${alpha}`);
   }
   if (inputShape.length !== 3 || inputShape.some((d) => !Number.isInteger(d))) {
     throw new Error(`mobileNetV2: inputShape must be [rows, cols, 3] integers; got [${inputShape.join(', ')}]`);

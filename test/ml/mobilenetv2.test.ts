@@ -119,7 +119,7 @@ describe('mobileNetV2 (include_top=True)', () => {
 
 describe('mobileNetV2 rejects bad arguments with a clear message', () => {
   it.each([
-    [{ alpha: 0.6 }, /alpha must be one of 0.35, 0.5, 0.75, 1, 1.3, 1.4; got 0.6/],
+    [{ alpha: 0.6 }, /alpha must be one of 0\.35, 0\.5, 0\.75, 1\.0, 1\.3, 1\.4; got 0\.6/],
     [{ inputShape: [16, 16, 3] as [number, number, number] }, /at least 32x32; got 16x16/],
     [{ inputShape: [64, 64, 1] as [number, number, number] }, /3 channels; got 1/],
     [{ classes: 0 }, /classes must be a positive integer/],
