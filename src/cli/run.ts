@@ -1,0 +1,99 @@
+/**
+ * `lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds]`:
+ * executes every cell in Node, prints each cell's output or error, and exits
+ * 1 if any cell failed (naming it), 2 on bad usage.
+ */
+import { readFile } from 'node:fs/promises';
+import { runLessonHeadless, type HeadlessCellResult, type HeadlessRunResult } from '../runtime/headless.ts';
+
+const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds]
+
+Runs every cell of a lesson in Node, as the page would, and prints what each
+cell displays. Exits 1 if any cell fails, naming the cell.
+
+  --json              print the result as JSON
+  --set name=value    give the view() input declared as \`const name = view(...)\` a value
+  --timeout seconds   give up on cells still running after this long (default 300)`;
+
+interface RunOptions {
+  file: string;
+  json: boolean;
+  set: Record<string, string>;
+  timeoutMs: number;
+}
+
+export function parseRunArgs(args: string[]): RunOptions | string {
+  const set: Record<string, string> = {};
+  let file: string | undefined;
+  let json = false;
+  let timeoutMs = 300_000;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--set' || arg.startsWith('--set=')) {
+      const pair = arg === '--set' ? args[++i] : arg.slice('--set='.length);
+      const match = pair === undefined ? null : /^([A-Za-z_$][\w$]*)=(.*)$/s.exec(pair);
+      if (!match) return `--set expects name=value, got ${pair === undefined ? 'nothing' : `"${pair}"`}`;
+      set[match[1]] = match[2];
+    } else if (arg === '--timeout') {
+      const seconds = Number(args[++i]);
+      if (!(seconds > 0)) return `--timeout expects a number of seconds, got "${args[i] ?? ''}"`;
+      timeoutMs = seconds * 1000;
+    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    else if (file === undefined) file = arg;
+    else return `only one lesson at a time (got ${file} and ${arg})`;
+  }
+  if (file === undefined) return 'missing the lesson file';
+  return { file, json, set, timeoutMs };
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parseRunArgs(args);
+  if (typeof options === 'string') {
+    console.error(`lectern run: ${options}\n\n${USAGE}`);
+    return 2;
+  }
+  let source: string;
+  try {
+    source = await readFile(options.file, 'utf8');
+  } catch (error) {
+    console.error(`lectern run: cannot read ${options.file}: ${(error as Error).message}`);
+    return 2;
+  }
+  const result = await runLessonHeadless({ source, path: options.file, set: options.set, timeoutMs: options.timeoutMs });
+  console.log(options.json ? JSON.stringify(result, null, 2) : formatRun(result));
+  if (!result.ok) console.error(failureSummary(result));
+  return result.ok ? 0 : 1;
+}
+
+export function formatRun(result: HeadlessRunResult): string {
+  const lines = [`${result.title}${result.path ? ` (${result.path})` : ''}`];
+  for (const cell of result.cells) {
+    lines.push('', `[${cell.id}] line ${cell.line}${cell.error ? ' — FAILED' : ''}`);
+    for (const output of cell.outputs) lines.push(indent(output));
+    if (cell.error) lines.push(indent(`✗ ${errorLine(cell)}`));
+  }
+  for (const problem of result.problems) lines.push('', `✗ ${problem}`);
+  return lines.join('\n');
+}
+
+function errorLine(cell: HeadlessCellResult): string {
+  const error = cell.error!;
+  const label = error.name === 'Error' ? '' : `${error.name}: `;
+  const where = error.line === undefined ? '' : ` (cell line ${error.line}, column ${error.column}; file line ${error.fileLine})`;
+  return `${label}${error.message}${where}`;
+}
+
+function failureSummary(result: HeadlessRunResult): string {
+  const failed = result.cells.filter((c) => c.error);
+  const parts = failed.map((c) => `${c.id} (line ${c.line}): ${errorLine(c)}`);
+  return [`lectern run: ${failed.length} of ${result.cells.length} cells failed${result.problems.length ? `, ${result.problems.length} problems` : ''}`, ...parts.map((p) => `  ${p}`), ...result.problems.map((p) => `  ${p}`)].join('\n');
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
+}
