@@ -1,13 +1,38 @@
 /**
  * The names every cell can read in the browser, beyond `display`, `view` and `invalidation`
- * (which the runtime always provides). Each is a lazy definition: the module loads on first use.
+ * (which the runtime always provides): `Inputs`, `Plot`, `tf` (each loaded on first use through
+ * the import bridge), `now` and `width`, the width of the lesson's text column as it resizes.
  */
+import { now, observe } from '../runtime/generators.ts';
 import { packages } from './vite-imports.ts';
 
-export function browserLibrary(): Record<string, unknown> {
+export interface BrowserLibraryArgs {
+  /** Element whose content width `width` follows. Default: document.body. */
+  column?: HTMLElement;
+}
+
+export function browserLibrary({ column = document.body }: BrowserLibraryArgs = {}): Record<string, unknown> {
   return {
     Inputs: packages['@observablehq/inputs'],
     Plot: packages['@observablehq/plot'],
     tf: packages['@tensorflow/tfjs'],
+    now,
+    width: () => columnWidth(column),
   };
+}
+
+/** Yields the column's content width now and after each resize (whole pixels, only on change). */
+export function columnWidth(column: HTMLElement): Generator<number | Promise<number>, void, unknown> {
+  return observe<number>((change) => {
+    let last = -1;
+    const measure = () => {
+      const style = getComputedStyle(column);
+      const width = Math.floor(column.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+      if (width !== last) change((last = width));
+    };
+    const observer = new ResizeObserver(measure);
+    observer.observe(column);
+    measure();
+    return () => observer.disconnect();
+  });
 }

@@ -54,7 +54,7 @@ async function start(): Promise<MountedLesson | undefined> {
       lesson,
       text: file.text,
       lessonId: file.id,
-      library: browserLibrary(),
+      library: browserLibrary({ column: root }),
       importModule,
     });
     root.dataset.ready = 'true';
