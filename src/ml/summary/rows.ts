@@ -122,6 +122,9 @@ function bytesOf(weights: tf.LayerVariable[]): number {
   return unique.reduce((sum, w) => sum + w.shape.reduce((a: number, d) => a * (d ?? 1), 1) * (BYTES_PER_DTYPE[w.dtype] ?? 4), 0);
 }
 
+/** tfjs class names that Keras 3 spells differently (a nested functional model). */
+const KERAS_CLASS_NAMES: Record<string, string> = { Model: 'Functional' };
+
 /** One row per layer, in the model's order (InputLayer first, as Keras's `_operations`). */
 export function summarize(model: tf.LayersModel): ModelSummary {
   const sequentialLike = isSequentialLike(model);
@@ -131,7 +134,7 @@ export function summarize(model: tf.LayersModel): ModelSummary {
     const hasWeights = layer.weights.length > 0;
     return {
       name: layer.name,
-      className: layer.getClassName(),
+      className: KERAS_CLASS_NAMES[layer.getClassName()] ?? layer.getClassName(),
       outputShape: outputShape(layer),
       params: counts.total,
       trainableParams: counts.trainable,

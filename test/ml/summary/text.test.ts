@@ -107,6 +107,16 @@ describe('summary: sequential-like models and bad widths', () => {
     model.dispose();
   });
 
+  it('names a nested functional model "(Functional)" as Keras 3 does, N when frozen', () => {
+    const small = mobileNetV2({ includeTop: false, alpha: 0.35, inputShape: [32, 32, 3] });
+    small.trainable = false;
+    const model = tf.sequential({ name: 'sequential', layers: [small, tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 4 })] });
+    const text = summary(model, { showTrainable: true, lineLength: 120 });
+    expect(text).toMatch(/│ mobilenetv2_0\.35_32 \(Functional\) +│ \(None, 1, 1, 1280\) +│ +410,208 │ +N +│/);
+    expect(text).toContain(' Non-trainable params: 410,208 (1.56 MB)');
+    model.dispose();
+  });
+
   it('refuses a line length too small for the columns, as Keras does', () => {
     expect(() => summary(base, { showTrainable: true, lineLength: 20 })).toThrow(/line length 20 is too small/);
   });
