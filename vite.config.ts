@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { lessonFiles } from './scripts/vite-lesson-files.ts';
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -17,9 +18,20 @@ const page = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 export const pages = {
   index: page('./index.html'),
   lesson: page('./lesson.html'),
+  slides: page('./slides.html'),
+  embed: page('./embed.html'),
+  // The embed script for course sites: dist/lectern.js + dist/lectern.css (fixed names, see below).
+  lectern: page('./src/embed/lectern.ts'),
+};
+
+/** The embed script and its stylesheet keep fixed names at the root of dist/ so sites can link them. */
+const embedEntryNames = {
+  entryFileNames: (chunk: { name: string }) => (chunk.name === 'lectern' ? 'lectern.js' : 'assets/[name]-[hash].js'),
+  assetFileNames: (asset: { names: string[] }) => (asset.names.includes('lectern.css') ? 'lectern.css' : 'assets/[name]-[hash][extname]'),
 };
 
 export default defineConfig({
+  plugins: [lessonFiles(fileURLToPath(new URL('.', import.meta.url)))],
   // Relative asset URLs: the static build can be served from any directory of any static host.
   base: './',
   server: { headers: isolationHeaders },
@@ -28,6 +40,6 @@ export default defineConfig({
     // A minified build breaks tfjs-backend-wasm's threaded worker
     // ("ReferenceError: e is not defined", see the tfjs-backend-wasm README).
     minify: false,
-    rolldownOptions: { input: pages },
+    rolldownOptions: { input: pages, output: embedEntryNames },
   },
 });
