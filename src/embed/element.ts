@@ -1,0 +1,113 @@
+/**
+ * `<lectern-lesson src="notebooks/08-fine-tuning.md" section="overfitting">`: a whole lesson or
+ * one `##` section, live, on any page. Rendered in a shadow root so the course site's styles and
+ * Lectern's do not mix. Every element showing the same lesson shares one lesson runtime (a section
+ * still gets the cells it reads from other sections, run but not shown); all share one tfjs.
+ * Browser-only.
+ */
+import lessonCss from '../ui/style.css?inline';
+import inputsCss from '@observablehq/inputs/dist/index.css?inline';
+import embedCss from './embed.css?inline';
+import type { CellBlock } from '../lesson/types.ts';
+import { createCellHost, type CellHost } from './cell-host.ts';
+import { isolationNoteElement } from './isolation.ts';
+import { keepInputsLabelled } from './label-inputs.ts';
+import { loadEmbeddedLesson } from './lesson-source.ts';
+import { renderStaticBlock } from './render-blocks.ts';
+import { sectionBlocks } from './select-section.ts';
+
+export const ELEMENT_NAME = 'lectern-lesson';
+
+/** The lesson page's stylesheet targets the document; in a shadow root `:root` is the host. */
+const SHADOW_CSS = [inputsCss, lessonCss.replace(/:root\b/g, ':host'), embedCss].join('\n');
+
+const hosts = new Map<string, CellHost>();
+
+function hostFor(key: string): CellHost {
+  let host = hosts.get(key);
+  if (!host) {
+    host = createCellHost();
+    hosts.set(key, host);
+  }
+  return host;
+}
+
+export class LecternLessonElement extends HTMLElement {
+  static observedAttributes = ['src', 'lesson', 'section'];
+  private generation = 0;
+  private stopLabelling: (() => void) | undefined;
+
+  connectedCallback(): void {
+    void this.render();
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) void this.render();
+  }
+
+  disconnectedCallback(): void {
+    this.stopLabelling?.();
+  }
+
+  /** Resolves when the element shows its lesson (or its error). */
+  ready: Promise<void> = Promise.resolve();
+
+  private render(): Promise<void> {
+    const generation = ++this.generation;
+    const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = SHADOW_CSS;
+    const container = document.createElement('div');
+    container.className = 'lectern-embed lesson';
+    container.setAttribute('aria-busy', 'true');
+    container.textContent = 'Loading the lesson…';
+    root.replaceChildren(style, container);
+    this.dataset.state = 'loading';
+    this.ready = this.show(container, generation).catch((error: unknown) => {
+      if (generation !== this.generation) return;
+      const box = document.createElement('div');
+      box.className = 'lectern-embed-error';
+      box.setAttribute('role', 'alert');
+      box.textContent = error instanceof Error ? error.message : String(error);
+      container.replaceChildren(box);
+      container.removeAttribute('aria-busy');
+      this.dataset.state = 'error';
+    });
+    return this.ready;
+  }
+
+  private async show(container: HTMLElement, generation: number): Promise<void> {
+    const { key, lesson } = await loadEmbeddedLesson({ src: this.getAttribute('src'), lesson: this.getAttribute('lesson') });
+    if (generation !== this.generation) return;
+    const section = this.getAttribute('section');
+    const blocks = sectionBlocks(lesson, section);
+    const host = hostFor(key);
+    const shown: CellBlock[] = [];
+    const article = document.createElement('article');
+    article.className = 'lesson';
+    for (const block of blocks) {
+      if (block.type === 'cell') {
+        const slot = document.createElement('div');
+        article.append(slot);
+        host.mount(block, slot);
+        shown.push(block);
+      } else {
+        article.append(renderStaticBlock(block));
+      }
+    }
+    // Cells of other sections that this one may read: defined (run on demand), not shown.
+    for (const cell of lesson.cells) if (!shown.includes(cell)) host.define(cell);
+    const note = isolationNoteElement();
+    if (note) note.classList.add('lectern-embed-footer');
+    container.replaceChildren(...(note ? [article, note] : [article]));
+    container.removeAttribute('aria-busy');
+    this.stopLabelling?.();
+    this.stopLabelling = keepInputsLabelled(container);
+    this.dataset.state = 'ready';
+  }
+}
+
+/** Defines `<lectern-lesson>` once (a page may load the script twice). */
+export function defineLecternLesson(): void {
+  if (!customElements.get(ELEMENT_NAME)) customElements.define(ELEMENT_NAME, LecternLessonElement);
+}

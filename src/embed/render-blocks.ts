@@ -1,0 +1,31 @@
+/**
+ * Static blocks of a lesson as DOM (headings with their anchors, prose, static code), for embeds.
+ * Live cells are mounted by the cell host. Browser-only.
+ */
+import type { CellBlock, LessonBlock } from '../lesson/types.ts';
+
+export function renderStaticBlock(block: Exclude<LessonBlock, CellBlock>, headingOffset = 0): HTMLElement {
+  switch (block.type) {
+    case 'heading': {
+      const level = Math.min(Math.max(block.depth + headingOffset, 1), 6);
+      const heading = document.createElement(`h${level}`);
+      heading.id = block.slug;
+      heading.innerHTML = block.html; // the lesson's own Markdown: authored content
+      return heading;
+    }
+    case 'markdown': {
+      const prose = document.createElement('div');
+      prose.className = 'prose';
+      prose.innerHTML = block.html;
+      return prose;
+    }
+    case 'code': {
+      const pre = document.createElement('pre');
+      const code = document.createElement('code');
+      if (block.lang) code.className = `language-${block.lang}`;
+      code.textContent = block.source;
+      pre.append(code);
+      return pre;
+    }
+  }
+}
