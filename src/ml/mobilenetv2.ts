@@ -122,6 +122,7 @@ function invertedResBlock(
     const padding = correctPad(x.shape[1] as number, x.shape[2] as number);
     x = tf.layers.zeroPadding2d({ padding, name: `${prefix}pad` }).apply(x) as tf.SymbolicTensor;
   }
+  const depthwiseInit = init().kernelInitializer;
   x = tf.layers
     .depthwiseConv2d({
       kernelSize: 3,
@@ -129,7 +130,7 @@ function invertedResBlock(
       useBias: false,
       padding: block.stride === 1 ? 'same' : 'valid',
       name: `${prefix}depthwise`,
-      ...(init().kernelInitializer ? { depthwiseInitializer: init().kernelInitializer } : {}),
+      ...(depthwiseInit ? { depthwiseInitializer: depthwiseInit } : {}),
     })
     .apply(x) as tf.SymbolicTensor;
   x = bn(x, `${prefix}depthwise_BN`);

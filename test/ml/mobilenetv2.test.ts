@@ -117,6 +117,20 @@ describe('mobileNetV2 (include_top=True)', () => {
   });
 });
 
+describe('mobileNetV2 seed', () => {
+  it('gives identical weights for the same seed, and different kernels per layer', async () => {
+    const args = { includeTop: false, alpha: 0.35, inputShape: [32, 32, 3] as [number, number, number], seed: 7 };
+    const [a, b] = [mobileNetV2(args), mobileNetV2(args)];
+    const kernel = (m: tf.LayersModel, name: string) => m.getLayer(name).getWeights()[0].data();
+    expect(Array.from(await kernel(a, 'block_3_depthwise'))).toEqual(Array.from(await kernel(b, 'block_3_depthwise')));
+    expect(Array.from(await kernel(a, 'block_4_expand'))).toEqual(Array.from(await kernel(b, 'block_4_expand')));
+    const [e4, e5] = [await kernel(a, 'block_4_expand'), await kernel(a, 'block_5_expand')];
+    expect(Array.from(e4)).not.toEqual(Array.from(e5)); // same shape [1, 1, 16, 96] at alpha 0.35, different seeds
+    a.dispose();
+    b.dispose();
+  });
+});
+
 describe('mobileNetV2 rejects bad arguments with a clear message', () => {
   it.each([
     [{ alpha: 0.6 }, /alpha must be one of 0\.35, 0\.5, 0\.75, 1\.0, 1\.3, 1\.4; got 0\.6/],
