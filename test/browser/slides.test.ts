@@ -123,7 +123,7 @@ describe('deck page', () => {
     expect(await visibleSlide(page)).toBe(2);
     // The slide links to its lesson section.
     const href = await page.locator('.lectern-lesson-link').getAttribute('href');
-    expect(href).toBe('lesson.html?lesson=08-fine-tuning#fine-tuning');
+    expect(href).toBe('lesson.html?lesson=08-fine-tuning#introduction');
     await page.close();
   });
 

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { matchSection, renderDeck, splitSlides } from '../../src/slides/render.ts';
+import { parseLesson } from '../../src/lesson/parse.ts';
 
 const deckFile = new URL('../../slides/08-fine-tuning.md', import.meta.url);
+const lessonFile = new URL('../../notebooks/08-fine-tuning.md', import.meta.url);
 
 describe('renderDeck', () => {
   it('renders every slide of a plain Marp deck with its notes, header, footer and page numbers', () => {
@@ -108,7 +110,9 @@ describe('renderDeck', () => {
     expect(deck.html).toContain('alt="Course QR code (not shipped with Lectern)"');
     expect(deck.slides.filter((s) => s.notes.length > 0).length).toBeGreaterThanOrEqual(3);
     const sections = new Set(deck.slides.map((s) => s.section));
-    expect([...sections]).toEqual(['fine-tuning', 'underfitting', 'overfitting']);
+    // The same sections, in order, as the lesson: every slide links to one, every section has a slide.
+    const lesson = parseLesson(readFileSync(lessonFile, 'utf8'));
+    expect([...sections]).toEqual(lesson.sections.map((s) => s.slug));
     const cellSources = deck.cells.map((c) => c.source).join('\n');
     expect(cellSources).toContain('"Trainable layers"');
     expect(cellSources).toContain('"Dropout"');
