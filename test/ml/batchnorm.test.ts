@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hasKerasSemantics, kerasBatchNormalization, useKerasBatchNormSemantics } from '../../src/ml/batchnorm.ts';
+import { freezeAllButLast } from '../../src/ml/freeze.ts';
 import { mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
 
 let before = 0;
@@ -84,6 +85,29 @@ describe('Keras BatchNormalization semantics', () => {
     expect(Array.from(await train.data())).toEqual(Array.from(await infer.data()));
     tf.dispose([x, y, train, infer]);
     dispose();
+  });
+
+  it('in a MobileNetV2 with all but the last 4 layers frozen, fit() moves only Conv_1_bn\'s statistics', async () => {
+    const base = mobileNetV2({ includeTop: false, alpha: 0.35, inputShape: [32, 32, 3], seed: 1 });
+    freezeAllButLast(base, 4);
+    const pooled = tf.layers.globalAveragePooling2d({}).apply(base.outputs[0]) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: base.inputs, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(pooled) as tf.SymbolicTensor });
+    const optimizer = tf.train.sgd(0.01);
+    model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+    const bns = base.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    const snapshot = () => Promise.all(bns.map((l) => movingStats(l)));
+    const before = await snapshot();
+    const x = tf.randomUniform([4, 32, 32, 3], -1, 1, 'float32', 3);
+    const y = tf.tensor1d([0, 1, 0, 1], 'float32');
+    await model.fit(x, y, { batchSize: 4, epochs: 1, verbose: 0 });
+    const after = await snapshot();
+    const changed = bns.filter((_, i) => JSON.stringify(after[i]) !== JSON.stringify(before[i])).map((l) => l.name);
+    // The last 4 layers (block_16_project_BN, Conv_1, Conv_1_bn, out_relu) hold the only trainable
+    // BatchNormalizations; the 50 frozen ones keep their moving statistics, as in Keras.
+    expect(changed).toEqual(['block_16_project_BN', 'Conv_1_bn']);
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
   });
 
   it('keeps the standard className and topology, and re-applies after a JSON round trip', () => {
