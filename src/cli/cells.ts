@@ -71,7 +71,7 @@ export async function run(args: string[]): Promise<number> {
   }
   const reports = analyzeFile(files[0], text);
   if (json) console.log(JSON.stringify(reports, null, 2));
-  else for (const r of reports) console.log(formatReport(r));
+  else console.log(reports.map(formatReport).join("\n"));
   return 0;
 }
 

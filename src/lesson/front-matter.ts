@@ -9,6 +9,8 @@ export type Scalar = string | number | boolean | null;
 
 export interface FrontMatterBlock {
   values: Record<string, Scalar>;
+  /** File line of each key, for messages about its value. */
+  lines: Record<string, number>;
   /** The Markdown after the block. */
   body: string;
   /** Number of lines the block took, so body line N is file line N + lineOffset. */
@@ -19,8 +21,9 @@ export interface FrontMatterBlock {
 /** Splits front matter off a lesson file. A file without one yields no values. */
 export function splitFrontMatter(text: string): FrontMatterBlock {
   const match = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(text);
-  if (!match) return { values: {}, body: text, lineOffset: 0, diagnostics: [] };
+  if (!match) return { values: {}, lines: {}, body: text, lineOffset: 0, diagnostics: [] };
   const values: Record<string, Scalar> = {};
+  const lines: Record<string, number> = {};
   const diagnostics: LessonDiagnostic[] = [];
   match[1].split(/\r?\n/).forEach((raw, i) => {
     const line = i + 2;
@@ -37,9 +40,10 @@ export function splitFrontMatter(text: string): FrontMatterBlock {
       return;
     }
     values[pair[1]] = value;
+    lines[pair[1]] = line;
   });
   const lineOffset = match[0].split('\n').length - (match[0].endsWith('\n') ? 1 : 0);
-  return { values, body: text.slice(match[0].length), lineOffset, diagnostics };
+  return { values, lines, body: text.slice(match[0].length), lineOffset, diagnostics };
 }
 
 /** A YAML-like scalar, or undefined for lists/maps/block scalars. */

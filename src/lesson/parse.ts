@@ -5,7 +5,7 @@
  */
 import { Marked, type Token, type Tokens, type TokensList } from 'marked';
 import { parseFenceInfo } from './cell-info.ts';
-import { splitFrontMatter, type Scalar } from './front-matter.ts';
+import { splitFrontMatter, type FrontMatterBlock } from './front-matter.ts';
 import { createSlugger } from './slug.ts';
 import type { CellBlock, FrontMatter, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
 
@@ -53,8 +53,13 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
       if (info.live) {
         const index = cells.length;
         for (const problem of info.problems) diagnostics.push({ line: tokenLine, message: problem });
-        const cell: CellBlock = { type: 'cell', id: info.id ?? `cell-${index + 1}`, index, lang: info.lang, source: code.text, options: info.options, line: tokenLine, sourceLine: tokenLine + 1 };
-        if (cells.some((c) => c.id === cell.id)) diagnostics.push({ line: tokenLine, message: `Two cells have the id "${cell.id}"` });
+        let id = info.id ?? `cell-${index + 1}`;
+        if (cells.some((c) => c.id === id)) {
+          // Ids key the runtime and saved edits: a repeated one falls back to the position.
+          diagnostics.push({ line: tokenLine, message: `Two cells have the id "${id}"; this one is cell-${index + 1}` });
+          id = `cell-${index + 1}`;
+        }
+        const cell: CellBlock = { type: 'cell', id, index, lang: info.lang, source: code.text, options: info.options, line: tokenLine, sourceLine: tokenLine + 1 };
         cells.push(cell);
         blocks.push(cell);
       } else {
@@ -67,7 +72,7 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
   }
   flushMarkdown();
 
-  return { path, frontMatter: toFrontMatter(front.values, blocks, path, diagnostics), blocks, cells, sections: findSections(blocks), diagnostics };
+  return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, sections: findSections(blocks), diagnostics };
 }
 
 /** Renders a run of block tokens, keeping the file's reference-style link definitions. */
@@ -103,12 +108,12 @@ function findSections(blocks: LessonBlock[]): LessonSection[] {
   return sections;
 }
 
-function toFrontMatter(values: Record<string, Scalar>, blocks: LessonBlock[], path: string | undefined, diagnostics: LessonDiagnostic[]): FrontMatter {
-  const { title, order, slides, ...extra } = values;
+function toFrontMatter(front: FrontMatterBlock, blocks: LessonBlock[], path: string | undefined, diagnostics: LessonDiagnostic[]): FrontMatter {
+  const { title, order, slides, ...extra } = front.values;
   const fileName = path?.replace(/^.*[\\/]/, '').replace(/\.md$/, '');
   const firstH1 = blocks.find((b) => b.type === 'heading' && b.depth === 1);
   const check = (key: string, ok: boolean, kind: string): void => {
-    if (!ok) diagnostics.push({ line: 1, message: `Front matter: "${key}" must be ${kind}` });
+    if (!ok) diagnostics.push({ line: front.lines[key] ?? 1, message: `Front matter: "${key}" must be ${kind}` });
   };
   if (title !== undefined) check('title', typeof title === 'string', 'a string');
   if (order !== undefined) check('order', typeof order === 'number', 'a number');

@@ -1,0 +1,2 @@
+const local = 1;
+dropout = 0.5;

@@ -1,0 +1,2 @@
+let mine;
+[mine, theirs] = pair;

@@ -1,0 +1,1 @@
+for (current of list) {}

@@ -1,0 +1,3 @@
+for (const item of items) {
+  count++;
+}

@@ -1,0 +1,1 @@
+(a + b) * Math.max(c, 2)

@@ -1,0 +1,3 @@
+(function* () {
+  for (let i = 0; i < steps; i++) yield i;
+})()

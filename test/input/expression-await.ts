@@ -1,0 +1,1 @@
+await fetchSummary(model, { trainableLast })

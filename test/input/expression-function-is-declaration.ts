@@ -1,0 +1,3 @@
+function area(r: number) {
+  return Math.PI * r ** 2 * scale;
+}

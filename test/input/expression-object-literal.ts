@@ -1,0 +1,1 @@
+{ loss: history.loss, accuracy: Number(acc.toFixed(2)) }

@@ -1,0 +1,2 @@
+/* leading block comment */
+dropout * 2 // trailing comment

@@ -1,0 +1,2 @@
+const epochs = 10;
+const total = epochs * stepsPerEpoch;

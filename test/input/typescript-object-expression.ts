@@ -1,0 +1,1 @@
+{ epochs: epochs as number, dropout: dropout! }
