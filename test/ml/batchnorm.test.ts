@@ -87,7 +87,7 @@ describe('Keras BatchNormalization semantics', () => {
     dispose();
   });
 
-  it('in a MobileNetV2 with all but the last 4 layers frozen, fit() moves only Conv_1_bn\'s statistics', async () => {
+  it('in a MobileNetV2 with all but the last 4 layers frozen, fit() moves only the two trainable BN layers\' statistics', async () => {
     const base = mobileNetV2({ includeTop: false, alpha: 0.35, inputShape: [32, 32, 3], seed: 1 });
     freezeAllButLast(base, 4);
     const pooled = tf.layers.globalAveragePooling2d({}).apply(base.outputs[0]) as tf.SymbolicTensor;
