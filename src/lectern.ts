@@ -39,3 +39,9 @@ export type { Diagnosis, Verdict, EpochMetrics } from './ml/diagnose.ts';
 export { selectBackend, wasmFeatures, describeWasm, fallbackChain, BACKEND_NAMES } from './ml/backend.ts';
 export type { BackendName, BackendStatus, BackendAttempt, WasmFeatures, SelectBackendArgs } from './ml/backend.ts';
 export { registerWasmGradients } from './ml/kernels/register.ts';
+
+// Data and pretrained weights: offline Fashion-MNIST (Node fs / browser fetch) and the shipped MobileNetV2.
+export { loadSplit, loadRawSplit, loadManifest, toLabeledImages, clearDataCache, DEFAULT_INPUT_SIZE, DataError, FASHION_MNIST_CLASSES, TASK_LABELS } from './ml/data/index.ts';
+export type { LabeledImages, Task, SplitName, LoadSplitArgs, RawSplit, DataManifest } from './ml/data/index.ts';
+export { loadPretrained, loadPretrainedBase, saveModel, encodeModel, WeightsError, PRETRAINED_DIR, PRETRAINED_URL } from './ml/weights.ts';
+export type { LoadPretrainedArgs, LoadedModel, PretrainedMetadata, Quantization } from './ml/weights.ts';
