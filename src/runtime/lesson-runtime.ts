@@ -110,13 +110,17 @@ export function createLessonRuntime({
   const main: Module = runtime.module();
   const entries = new Map<string, CellEntry>();
   const context: CellContext = { guard: createLoopGuard({ budgetMs: loopBudgetMs }), import: importModule };
-  const idleWaiters = new Set<() => void>();
+  // A waiter is armed once the recomputation pending when idle() was called has started.
+  const idleWaiters = new Set<{ resolve: () => void; armed: boolean }>();
   let duplicates = new Map<string, string[]>();
 
   const notifyIdle = (): void => {
     if ([...entries.values()].some((e) => !e.done)) return;
-    for (const resolve of idleWaiters) resolve();
-    idleWaiters.clear();
+    for (const waiter of idleWaiters) {
+      if (!waiter.armed) continue;
+      idleWaiters.delete(waiter);
+      waiter.resolve();
+    }
   };
 
   /** Names declared by more than one cell, with the ids of those cells. */
@@ -278,16 +282,20 @@ export function createLessonRuntime({
     value: (name) => main.value(name),
     idle() {
       return new Promise<void>((resolve) => {
-        idleWaiters.add(resolve);
+        const waiter = { resolve, armed: false };
+        idleWaiters.add(waiter);
         // Let a pending recomputation start (and mark cells pending) before checking.
-        void runtime._compute().then(() => setTimeout(notifyIdle, 0));
+        void runtime._compute().then(() => {
+          waiter.armed = true;
+          notifyIdle();
+        });
       });
     },
     busy: () => [...entries.values()].filter((e) => !e.done).map((e) => e.cell.id),
     dispose() {
       for (const entry of entries.values()) entry.removed = true;
       runtime.dispose();
-      for (const resolve of idleWaiters) resolve();
+      for (const waiter of idleWaiters) waiter.resolve();
       idleWaiters.clear();
     },
   };
