@@ -3,8 +3,9 @@
  * (which the runtime always provides): `Inputs`, `Plot`, `tf` (each loaded on first use through
  * the import bridge), `now` and `width`, the width of the lesson's text column as it resizes.
  */
-import { now, observe } from '../runtime/generators.ts';
-import { packages } from './vite-imports.ts';
+import { observe } from '../runtime/generators.ts';
+import { standardLibrary } from '../runtime/library.ts';
+import { importModule } from './vite-imports.ts';
 
 export interface BrowserLibraryArgs {
   /** Element whose content width `width` follows. Default: document.body. */
@@ -12,13 +13,10 @@ export interface BrowserLibraryArgs {
 }
 
 export function browserLibrary({ column = document.body }: BrowserLibraryArgs = {}): Record<string, unknown> {
-  return {
-    Inputs: packages['@observablehq/inputs'],
-    Plot: packages['@observablehq/plot'],
-    tf: packages['@tensorflow/tfjs'],
-    now,
-    width: () => columnWidth(column),
-  };
+  // The runtime awaits the promises this generator yields while waiting for a resize; the
+  // standard library's type names only the plain numbers.
+  const width = () => columnWidth(column) as Generator<number>;
+  return standardLibrary({ importModule, width });
 }
 
 /** Yields the column's content width now and after each resize (whole pixels, only on change). */

@@ -114,7 +114,11 @@ export function createCellView(args: CellViewArgs): CellView {
     editButton.setAttribute('aria-expanded', String(open));
     editButton.setAttribute('aria-label', `${open ? 'Hide code of' : 'Edit'} cell ${index + 1}`);
   };
-  editButton.addEventListener('click', () => setOpen(sourceBox.hidden));
+  editButton.addEventListener('click', () => {
+    const opening = sourceBox.hidden;
+    setOpen(opening);
+    if (opening) editor?.focus(); // keyboard users land in the code they asked to edit
+  });
   runButton.addEventListener('click', () => onRun(ensureEditor().getSource()));
   resetButton.addEventListener('click', () => onReset());
 

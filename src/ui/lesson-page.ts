@@ -5,6 +5,7 @@
  */
 import '@observablehq/inputs/dist/index.css';
 import './style.css';
+import { keepInputsLabelled } from '../embed/label-inputs.ts';
 import { parseLesson } from '../lesson/parse.ts';
 import { browserLibrary } from './browser-library.ts';
 import { lessonIdFromLocation, loadLessonSource } from './lessons.ts';
@@ -57,6 +58,8 @@ async function start(): Promise<MountedLesson | undefined> {
       library: browserLibrary({ column: root }),
       importModule,
     });
+    // Observable Inputs leave a range's slider unnamed: name it after the input's label.
+    keepInputsLabelled(root);
     root.dataset.ready = 'true';
     return mounted;
   } catch (error) {
