@@ -71,7 +71,10 @@ async function featureSeconds(size: number, count: number): Promise<number> {
 }
 
 const before = tf.memory().numTensors;
+const loadStarted = performance.now();
 const { model: pretrained, metadata } = await loadPretrained({ dir: values.model, includeTop: false });
+const loadSeconds = (performance.now() - loadStarted) / 1000;
+console.log(`transfer: loaded the pretrained base (${metadata.quantization}) from ${values.model} in ${(loadSeconds * 1000).toFixed(0)} ms`);
 const random = mobileNetV2({ inputShape: [metadata.inputSize, metadata.inputSize, 3], alpha: 1.0, includeTop: false, seed: 7 });
 console.log(`transfer: head on a frozen base, target task (${trainCount} train / ${validationCount} validation images, ${metadata.inputSize}×${metadata.inputSize}), ${epochs} epochs, dropout ${dropout}, Adam 1e-3, batch 32, seed 0`);
 const runs = [
@@ -87,5 +90,5 @@ for (const size of sizes) {
   console.log(`transfer: frozen features for ${validationCount + trainCount} images at ${size}×${size}: ${timing[size]!.toFixed(1)} s (${((timing[size]! * 1000) / (validationCount + trainCount)).toFixed(2)} ms/image)`);
 }
 console.log(`transfer: tensors before ${before}, after ${tf.memory().numTensors}`);
-const report = { settings: { trainCount, validationCount, epochs, dropout, inputSize: metadata.inputSize, backend: status.message }, runs, featureSeconds: timing };
+const report = { loadSeconds, settings: { trainCount, validationCount, epochs, dropout, inputSize: metadata.inputSize, backend: status.message }, runs, featureSeconds: timing };
 if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
