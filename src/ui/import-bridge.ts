@@ -67,6 +67,6 @@ export function resolvePath(specifier: string, baseDir: string): string {
 function unknownSpecifierMessage(specifier: string, packages: Readonly<Record<string, ModuleLoader>>): string {
   const known = Object.keys(packages).map((name) => `"${name}"`).join(', ');
   return isPath(specifier)
-    ? `Cannot import "${specifier}": no such project file under src/ or notebooks/ (paths are relative to notebooks/ or absolute from the project root).`
+    ? `Cannot import "${specifier}": no such project file for cells (they can import src/lectern.ts as "lectern", src/ml/**, and files in notebooks/; paths are relative to notebooks/ or absolute from the project root).`
     : `Cannot import "${specifier}": it is not a package lessons can import. Available: ${known}, or a project file such as "/src/ml/….ts".`;
 }

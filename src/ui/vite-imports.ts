@@ -1,15 +1,19 @@
 /**
- * The import bridge as Vite builds it: the packages lessons may import, and every project module
- * under src/ (but the Node-only command line) and notebooks/, each loaded lazily. Vite bundles all of
+ * The import bridge as Vite builds it: the packages lessons may import, and the project modules
+ * meant for cells, each loaded lazily. Vite bundles all of
  * them, so the same imports work in `npm start` and in the static build, with no CDN.
  */
 import { createImportBridge, type ModuleLoader } from './import-bridge.ts';
 
-/** Project files importable from cells. Files named `*.node.ts` are Node-only and left out. */
+/**
+ * Project files importable from cells: the public API (src/lectern.ts, as "lectern"), the ML layer
+ * and files next to the lessons. The rest of src/ (the page, the Node-only runner and command
+ * line) is not for cells. Files named `*.node.ts` are Node-only and left out.
+ */
 export const projectFiles: Record<string, ModuleLoader> = import.meta.glob([
-  '/src/**/*.ts',
+  '/src/lectern.ts',
+  '/src/ml/**/*.ts',
   '/notebooks/**/*.{ts,js}',
-  '!/src/cli/**',
   '!/src/**/*.d.ts',
   '!/src/**/*.node.ts',
 ]);
