@@ -2,7 +2,9 @@
  * Observable Inputs label only the first control of an input: `Inputs.range` labels its number box
  * and leaves its slider unnamed, which screen readers announce as "slider" and axe reports as a
  * critical violation. This names every unlabelled control inside an Inputs form after the form's
- * label, now and whenever cells re-render. Browser-only.
+ * label, now and whenever cells re-render. Observable Plot also puts `aria-label` on its marks'
+ * `<g>` elements, where ARIA allows a name only with a role: they get `role="group"`.
+ * Browser-only.
  */
 
 const CONTROLS = 'input:not([type="hidden"]), select, textarea';
@@ -14,6 +16,7 @@ export function labelInputs(root: ParentNode): void {
     const label = control.closest('form')?.querySelector('label')?.textContent?.trim();
     if (label) control.setAttribute('aria-label', label);
   }
+  for (const group of root.querySelectorAll('svg g[aria-label]:not([role])')) group.setAttribute('role', 'group');
 }
 
 function hasName(control: HTMLElement): boolean {

@@ -30,6 +30,8 @@ export function showCellSource(cells: DeckCell[], root: ParentNode): void {
     caption.textContent = 'Live cell (runs in the audience window)';
     const pre = document.createElement('pre');
     pre.textContent = cell.source;
+    // Focusable, so a long cell can be scrolled from the keyboard.
+    pre.tabIndex = 0;
     figure.append(caption, pre);
     placeholder.replaceChildren(figure);
   }
