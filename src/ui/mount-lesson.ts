@@ -12,6 +12,7 @@ import type { CellBlock, Lesson, LessonBlock } from '../lesson/types.ts';
 import { createLessonRuntime, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellView, type CellView } from './cell-view.ts';
 import { lessonWithEdits } from './lesson-with-edits.ts';
+import { addSlideLinks } from '../slides/lesson-links.ts';
 import {
   forgetEdit,
   keepMine,
@@ -175,6 +176,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     orphanNotice.remove();
   });
   root.replaceChildren(...lessonDiagnostics(lesson), orphanNotice, article);
+  addSlideLinks(article, lessonId, lesson.frontMatter.slides);
   if (orphans.length === 0) orphanNotice.remove();
 
   for (const cell of lesson.cells) {

@@ -191,6 +191,23 @@ describe('deck page', () => {
     await page.close();
   });
 
+  it('links each lesson section to its slide, and back', async () => {
+    const lesson = await browser.newPage();
+    await lesson.goto(`${server.url}/lesson.html?lesson=08-fine-tuning`);
+    await lesson.waitForSelector('.lectern-slide-link a', { timeout: 90_000 });
+    const links = await lesson.locator('.lectern-slide-link a').evaluateAll((as) =>
+      as.map((a) => ({ section: a.parentElement!.previousElementSibling!.id, href: a.getAttribute('href') })),
+    );
+    await lesson.close();
+    expect(links.length).toBe(8);
+    for (const { section, href } of links) expect(href).toBe(`slides.html?deck=08-fine-tuning&section=${section}`);
+    // Following one lands on a slide whose own link leads back to that section.
+    const overfitting = links.find((l) => l.section === 'overfitting')!;
+    const { page } = await openDeck(overfitting.href!.split('?')[1]!);
+    expect(await page.locator('.lectern-lesson-link').getAttribute('href')).toBe('lesson.html?lesson=08-fine-tuning#overfitting');
+    await page.close();
+  });
+
   it('lists the decks without ?deck', async () => {
     const { page } = await openDeck('');
     expect(await page.locator('main a').allTextContents()).toContain('08-fine-tuning');
