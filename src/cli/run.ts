@@ -84,7 +84,8 @@ export function formatRun(result: HeadlessRunResult): string {
 function errorLine(cell: HeadlessCellResult): string {
   const error = cell.error!;
   const label = error.name === 'Error' ? '' : `${error.name}: `;
-  const where = error.line === undefined ? '' : ` (cell line ${error.line}, column ${error.column}; file line ${error.fileLine})`;
+  const column = error.column === undefined ? '' : `, column ${error.column}`;
+  const where = error.line === undefined ? '' : ` (cell line ${error.line}${column}; file line ${error.fileLine})`;
   return `${label}${error.message}${where}`;
 }
 

@@ -51,7 +51,7 @@ export class CellError extends Error {
 
   /** "SyntaxError: Unexpected token (line 2, column 7)" — the one-line form for text output. */
   describe(): string {
-    const where = this.line === undefined ? '' : ` (line ${this.line}, column ${this.column ?? 1})`;
+    const where = this.line === undefined ? '' : this.column === undefined ? ` (line ${this.line})` : ` (line ${this.line}, column ${this.column})`;
     const label = this.name === 'Error' ? '' : `${this.name}: `;
     return `${label}${this.message}${where}`;
   }

@@ -143,7 +143,7 @@ function describeError(error: CellError, block: CellBlock): HeadlessCellError {
   const described: HeadlessCellError = { kind: error.kind, name: error.name, message: error.message };
   if (error.line !== undefined) {
     described.line = error.line;
-    described.column = error.column;
+    if (error.column !== undefined) described.column = error.column;
     described.fileLine = block.sourceLine + error.line - 1;
   }
   return described;

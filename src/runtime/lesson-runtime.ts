@@ -154,7 +154,9 @@ export function createLessonRuntime({
       }
     }
     if (error instanceof LoopBudgetError) return new CellError(error.message, { cellId: cell.id, kind: 'loop', name: error.name, cause: error });
-    if (error instanceof Error) return new CellError(error.message, { cellId: cell.id, kind: 'runtime', name: error.name, cause: error });
+    if (error instanceof Error) {
+      return new CellError(error.message, { cellId: cell.id, kind: 'runtime', name: error.name, cause: error, line: throwLine(error, cell.id) });
+    }
     return new CellError(`threw ${String(error)}`, { cellId: cell.id, kind: 'runtime', cause: error });
   };
 
@@ -166,7 +168,7 @@ export function createLessonRuntime({
       compileError = new CellError(cell.error.message, { cellId: cell.id, kind: 'syntax', line: cell.error.line, column: cell.error.column });
     } else {
       try {
-        run = new Function(`return (${cell.body})\n//# sourceURL=lectern-${cell.id}.js`)() as (...args: unknown[]) => unknown;
+        run = evaluateBody(cell.body, cell.id);
       } catch (error) {
         compileError = new CellError(error instanceof Error ? error.message : String(error), { cellId: cell.id, kind: 'syntax' });
       }
@@ -299,6 +301,42 @@ export function createLessonRuntime({
       idleWaiters.clear();
     },
   };
+}
+
+/** Turns a compiled body into a function; the sourceURL names the cell in stack traces. */
+function evaluateBody(body: string, id: string): (...args: unknown[]) => unknown {
+  return new Function(`return (${body})\n//# sourceURL=${sourceUrl(id)}`)() as (...args: unknown[]) => unknown;
+}
+
+function sourceUrl(id: string): string {
+  return `lectern-${id.replace(/[^\w-]/g, '_')}.js`;
+}
+
+/** Stack line of `error` in the cell's own code, as a stack entry "lectern-<id>.js:LINE:COL". */
+function stackLine(error: Error, id: string): number | undefined {
+  const url = sourceUrl(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${url}:(\\d+):\\d+`).exec(error.stack ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * How many lines the engine's Function wrapper and the body's header add:
+ * measured once with a probe whose throw is on cell line 1.
+ */
+let stackLineOffset: number | null | undefined;
+function throwLine(error: Error, id: string): number | undefined {
+  if (stackLineOffset === undefined) {
+    try {
+      (evaluateBody('function () {\nthrow new Error("probe");\n}', 'probe') as () => void)();
+    } catch (probe) {
+      const line = probe instanceof Error ? stackLine(probe, 'probe') : undefined;
+      stackLineOffset = line === undefined ? null : line - 1;
+    }
+  }
+  const line = stackLine(error, id);
+  if (line === undefined || stackLineOffset === null || stackLineOffset === undefined) return undefined;
+  const cellLine = line - stackLineOffset;
+  return cellLine >= 1 ? cellLine : undefined;
 }
 
 /** "circular definition: a → b → a", following declared names from the failing cell. */

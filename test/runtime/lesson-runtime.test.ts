@@ -92,10 +92,10 @@ describe('createLessonRuntime', () => {
       expect(outcomes(r, 'ok2')).toEqual(['value 20']);
     });
 
-    it('a runtime throw, keeping the error type', async () => {
-      const r = setup({ ...healthy, bad: 'throw new TypeError("no tensor")', after: 'const after = 1' });
+    it('a runtime throw, keeping the error type, with the line it was thrown from', async () => {
+      const r = setup({ ...healthy, bad: 'const n: number = 1;\nthrow new TypeError("no tensor")', after: 'const after = 1' });
       await r.runtime.idle();
-      expect(r.errorOf('bad')).toMatchObject({ kind: 'runtime', name: 'TypeError', message: 'no tensor' });
+      expect(r.errorOf('bad')).toMatchObject({ kind: 'runtime', name: 'TypeError', message: 'no tensor', line: 2 });
       expect(outcomes(r, 'ok2')).toEqual(['value 20']);
       expect(await r.runtime.value('after')).toBe(1);
     });
