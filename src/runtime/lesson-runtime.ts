@@ -153,7 +153,9 @@ export function createLessonRuntime({
         return new CellError(message, { cellId: cell.id, kind: 'input', name: 'RuntimeError', cause: error });
       }
     }
-    if (error instanceof LoopBudgetError) return new CellError(error.message, { cellId: cell.id, kind: 'loop', name: error.name, cause: error });
+    if (error instanceof LoopBudgetError) {
+      return new CellError(error.message, { cellId: cell.id, kind: 'loop', name: error.name, cause: error, line: throwLine(error, cell.id) });
+    }
     if (error instanceof Error) {
       return new CellError(error.message, { cellId: cell.id, kind: 'runtime', name: error.name, cause: error, line: throwLine(error, cell.id) });
     }

@@ -148,9 +148,9 @@ describe('createLessonRuntime', () => {
   });
 
   it('stops `while (true) {}` with the loop guard; the other cells still run', async () => {
-    const r = setup({ spin: 'while (true) {}', ok: '1 + 1' }, { loopBudgetMs: 100 });
+    const r = setup({ spin: 'let i = 0;\nwhile (true) {}', ok: '1 + 1' }, { loopBudgetMs: 100 });
     await r.runtime.idle();
-    expect(r.errorOf('spin')).toMatchObject({ kind: 'loop', name: 'LoopBudgetError' });
+    expect(r.errorOf('spin')).toMatchObject({ kind: 'loop', name: 'LoopBudgetError', line: 2 });
     expect(r.errorOf('spin')?.cause).toBeInstanceOf(LoopBudgetError);
     expect(outcomes(r, 'ok')).toEqual(['value 2']);
   });
