@@ -145,7 +145,7 @@ describe('lesson page in Chromium', () => {
   it('an erroring cell shows its error inline and the other cells keep working', async () => {
     await openLesson();
     const error = cell(4).getByRole('alert');
-    await expect.poll(() => error.textContent(), WAIT).toBe('boom at cell 4');
+    await expect.poll(() => error.textContent(), WAIT).toBe('boom at cell 4 (line 1)');
     await editAndRun(1, 'const base: number = 3');
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 30"');
     await editAndRun(4, 'nope + 1');
