@@ -51,6 +51,9 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
   const assigned = findExternalAssignment(node, free);
   if (assigned) return errorAt(externalAssignmentMessage(assigned.name), assigned.start);
 
+  const reserved = declarationIds.find((d) => RESERVED_NAMES.has(d.name));
+  if (reserved) return errorAt(`"${reserved.name}" is provided to every cell by Lectern; declare another name`, reserved.start);
+
   const declarations = unique(declarationIds.map((d) => d.name));
   const references = unique(free.map((d) => d.name));
   const imports = parsed.expression ? [] : findImports(parsed.node);
@@ -69,6 +72,9 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
     body,
   };
 }
+
+/** Names the runtime gives each run of a cell: a cell declaring one would hide it from the others. */
+const RESERVED_NAMES: ReadonlySet<string> = new Set(['display', 'view', 'invalidation']);
 
 function findImports(program: Program): CellImport[] {
   return program.body.flatMap((statement) =>

@@ -42,7 +42,8 @@ export function transpileCell(input: TranspileInput): { body: string; async: boo
   const params = [CONTEXT_PARAMETER, ...input.references].join(', ');
   const text = applyEdits(code, edits);
   const inner = expression ? `return (${text}\n);` : `${text}\nreturn {${input.declarations.join(', ')}};`;
-  return { body: `${isAsync ? 'async ' : ''}function (${params}) {\n${inner}\n}`, async: isAsync };
+  // Strict like the ES module code TypeScript compiles to; on the header line so cell line N is body line N + 1.
+  return { body: `${isAsync ? 'async ' : ''}function (${params}) {'use strict';\n${inner}\n}`, async: isAsync };
 }
 
 /** `while (c) body` → `while (c) { __lectern.guard(); body }`, for every kind of loop. */

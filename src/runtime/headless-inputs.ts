@@ -51,7 +51,7 @@ function optionParser(options: readonly unknown[], format: (value: unknown) => s
 
 const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? `[${v.map(show).join(', ')}]` : String(v));
 
-export const headlessInputs = {
+const knownInputs = {
   range([min, max]: [number, number] = [0, 1], { label, value, step }: LabelOptions = {}): HeadlessInput {
     const initial = typeof value === 'number' ? value : step ? min + Math.round((max - min) / 2 / step) * step : (min + max) / 2;
     return input('range', label, initial, numberParser(min, max), show);
@@ -92,3 +92,24 @@ export const headlessInputs = {
 export function isHeadlessInput(value: unknown): value is HeadlessInput {
   return typeof value === 'object' && value !== null && typeof (value as HeadlessInput).parse === 'function' && 'kind' in value;
 }
+
+/**
+ * Any other `Inputs.*` (table, search, date, color, file, form...): an input
+ * whose value is its `value` option (else null) and whose `--set` value is the text.
+ */
+function genericInput(kind: string, args: unknown[]): HeadlessInput {
+  const options = [...args].reverse().find((a): a is LabelOptions => typeof a === 'object' && a !== null && !Array.isArray(a)) ?? {};
+  return input(kind, options.label, options.value ?? null, (text) => text, show);
+}
+
+const NOT_INPUTS: ReadonlySet<string> = new Set(['then', 'next', 'return', 'throw', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'nodeType']);
+
+/** `Inputs` for headless runs: the common inputs above, and a generic one for the rest. */
+export const headlessInputs: typeof knownInputs & Record<string, (...args: never[]) => HeadlessInput> = new Proxy(knownInputs, {
+  get: (target, name) => {
+    // Answering `then` or `next`/`return` would make the module look like a promise or a generator.
+    if (typeof name !== 'string' || NOT_INPUTS.has(name)) return undefined;
+    if (Object.hasOwn(target, name)) return target[name as keyof typeof knownInputs];
+    return (...args: unknown[]) => genericInput(name, args);
+  },
+});

@@ -68,6 +68,12 @@ describe('headless inputs', () => {
     expect(headlessInputs.text().parse('hello')).toBe('hello');
   });
 
+  it('stand in for any other input with its value option', () => {
+    const table = headlessInputs.table([{ a: 1 }], { label: 'Rows', value: [] });
+    expect(String(table)).toBe('Rows: []');
+    expect(headlessInputs.date({ label: 'Day' }).value).toBeNull();
+  });
+
   it('start from the same values as Observable Inputs', () => {
     expect(headlessInputs.range([0, 10]).value).toBe(5);
     expect(headlessInputs.range([0, 10], { step: 3 }).value).toBe(6);
