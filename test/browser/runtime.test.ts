@@ -184,6 +184,28 @@ describe('lesson page in Chromium', () => {
     await expect.poll(() => cell(4).getByRole('alert').textContent(), WAIT).toContain('Cannot import "left-pad"');
   });
 
+  it('inspects displayed values: objects expand, tensors show dtype and shape, DOM nodes are shown as is', async () => {
+    await openLesson();
+    await editAndRun(4, [
+      'import * as tf from "@tensorflow/tfjs";',
+      'display({a: 1, b: [1, 2], c: "x"});',
+      'display(tf.tensor([1, 2, 3]));',
+      'const p = document.createElement("p");',
+      'p.textContent = "a DOM node";',
+      'display(p);',
+    ].join('\n'));
+    const out = output(4);
+    const values = out.locator(':scope > details'); // the displayed values, not nested entries
+    await expect.poll(() => values.count(), WAIT).toBe(2);
+    expect(await values.locator(':scope > summary').allTextContents()).toEqual(['{a: 1, b: …, c: "x"}', 'Tensor float32 [3]']);
+    await values.first().locator(':scope > summary').click();
+    expect(await values.first().locator('.insp-entries > li').allTextContents())
+      .toEqual(['a: 1', 'b: Array(2) [1, 2]', 'c: "x"']);
+    await values.nth(1).locator(':scope > summary').click();
+    expect(await values.nth(1).locator('pre').textContent()).toMatch(/shape: \[3\][\s\S]*\[1, 2, 3\]/);
+    expect(await out.locator('p').textContent()).toBe('a DOM node');
+  });
+
   it('downloads the lesson with the learner\'s edits as Markdown', async () => {
     await openLesson();
     await editAndRun(1, 'const base: number = 9');
