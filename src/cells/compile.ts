@@ -29,7 +29,7 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
   const empty = { id, lang, source, declarations: [], references: [], imports: [], expression: false, async: false, views: [], body: '' };
   const erased = eraseTypes(source, lang);
   if (!erased.ok) return { ...empty, error: erased.error };
-  const code = erased.code;
+  let code = erased.code;
   const errorAt = (message: string, offset: number): CompiledCell => ({
     ...empty,
     error: { message, ...mapErasedPosition(source, code, positionAt(code, offset)) },
@@ -38,6 +38,11 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
   let parsed: ReturnType<typeof parseCell>;
   try {
     parsed = parseCell(code, { expressionOnly: erased.expressionOnly });
+    // `view(input)` alone shows the input already; displaying its value too would replace it.
+    if (parsed.expression && isViewCall(parsed.node)) {
+      code = `${code}\n;`;
+      parsed = parseCell(code);
+    }
   } catch (error) {
     if (error instanceof CellSyntaxError) return errorAt(error.message, error.offset);
     throw error;
@@ -71,6 +76,10 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
     views: viewCalls.map((v) => v.name),
     body,
   };
+}
+
+function isViewCall(node: Expression): boolean {
+  return node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'view';
 }
 
 /** Names the runtime gives each run of a cell: a cell declaring one would hide it from the others. */
