@@ -11,7 +11,11 @@ export interface FormatValueArgs {
 }
 
 export function formatValue(value: unknown, { quoteStrings = false }: FormatValueArgs = {}): string {
-  if (typeof value === 'string') return quoteStrings ? JSON.stringify(value) : value;
+  if (typeof value === 'string') {
+    if (!quoteStrings) return value;
+    // A multi-line string (a summary table, a report) reads best as a template literal, as Observable shows it.
+    return value.includes('\n') ? `\`${value.replace(/[`\\]|\$\{/g, (m) => `\\${m}`)}\`` : JSON.stringify(value);
+  }
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'function') return `ƒ ${value.name || '(anonymous)'}()`;
     return String(value);

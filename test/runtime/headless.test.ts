@@ -87,6 +87,7 @@ describe('formatValue', () => {
   it('writes values the way a reader expects', () => {
     expect(formatValue('text')).toBe('text');
     expect(formatValue('text', { quoteStrings: true })).toBe('"text"');
+    expect(formatValue('two\nlines `x` ${y}', { quoteStrings: true })).toBe('`two\nlines \\`x\\` \\${y}`');
     expect(formatValue([1, 2])).toBe('[ 1, 2 ]');
     expect(formatValue(new TypeError('bad'))).toBe('TypeError: bad');
     expect(formatValue(function fit() {})).toBe('ƒ fit()');
