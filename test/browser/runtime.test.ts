@@ -206,6 +206,64 @@ describe('lesson page in Chromium', () => {
     expect(await out.locator('p').textContent()).toBe('a DOM node');
   });
 
+  it('a hidden cell runs without showing; editing it (via storage) shows it so it can be reset', async () => {
+    await openLesson();
+    await expect.poll(() => output(8).textContent(), WAIT).toBe('42');
+    expect(await cell(7).isVisible()).toBe(false);
+    const stored = { version: 1, cells: { '6': { base: 'const secret = 41', source: 'const secret = 1', savedAt: 1 } } };
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [STORAGE_KEY, JSON.stringify(stored)]);
+    await page.reload();
+    await expect.poll(() => output(8).textContent(), WAIT).toBe('2');
+    expect(await cell(7).isVisible()).toBe(true);
+    await cell(7).getByRole('button', { name: 'Reset cell 7 to the lesson\'s code' }).click();
+    await expect.poll(() => output(8).textContent(), WAIT).toBe('42');
+    expect(await cell(7).isVisible()).toBe(false);
+  });
+
+  it('shows a pending cell as running until its value arrives', async () => {
+    await openLesson();
+    await editAndRun(4, 'await new Promise((resolve) => setTimeout(resolve, 1500));\ndisplay("done waiting")');
+    await expect.poll(() => cell(4).evaluate((el) => el.classList.contains('is-pending')), WAIT).toBe(true);
+    await expect.poll(() => output(4).textContent(), WAIT).toBe('"done waiting"');
+    expect(await cell(4).evaluate((el) => el.classList.contains('is-pending'))).toBe(false);
+  });
+
+  it('keeps the code of a cell the lesson no longer has until the learner discards it', async () => {
+    await openLesson();
+    const stored = { version: 1, cells: { '20': { base: 'const removed = 1', source: 'const removed = 2 // mine', savedAt: 1 } } };
+    await page.evaluate(([key, value]) => localStorage.setItem(key, value), [STORAGE_KEY, JSON.stringify(stored)]);
+    await page.reload();
+    const notice = page.locator('.notice.orphans');
+    await expect.poll(() => notice.textContent(), WAIT).toContain('You edited a cell that this lesson no longer has');
+    expect(await notice.locator('pre').textContent()).toBe('const removed = 2 // mine');
+    await page.reload(); // still there: nothing was dropped by loading the page
+    await expect.poll(() => notice.locator('pre').textContent(), WAIT).toBe('const removed = 2 // mine');
+    await notice.getByRole('button', { name: 'Discard this code' }).click();
+    expect(await notice.count()).toBe(0);
+    expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)).toBeNull();
+  });
+
+  it('Reset lesson asks first, then brings back every cell', async () => {
+    await openLesson();
+    await editAndRun(1, 'const base: number = 3');
+    await editAndRun(2, 'const tenfold = base * 100');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 300"');
+    const dialogs: string[] = [];
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.getByRole('button', { name: 'Reset lesson' }).click();
+    await expect.poll(() => dialogs.length).toBe(1);
+    expect(dialogs[0]).toBe('Reset this lesson? Your changes to 2 cells will be discarded.');
+    expect(await output(3).textContent()).toBe('"tenfold is 300"'); // dismissed: nothing changed
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reset lesson' }).click();
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
+    expect(await page.locator('.cell.is-edited').count()).toBe(0);
+    expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)).toBeNull();
+  });
+
   it('downloads the lesson with the learner\'s edits as Markdown', async () => {
     await openLesson();
     await editAndRun(1, 'const base: number = 9');
