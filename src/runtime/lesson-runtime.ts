@@ -16,11 +16,13 @@
  * runtime.dispose();
  * ```
  */
-import { Runtime, RuntimeError, type Module, type Variable } from '@observablehq/runtime';
+import { Runtime, type Module, type Variable } from '@observablehq/runtime';
 import { compileCell } from '../cells/compile.ts';
-import { createLoopGuard, DEFAULT_LOOP_BUDGET_MS, LoopBudgetError } from '../cells/loop-guard.ts';
+import { createLoopGuard, DEFAULT_LOOP_BUDGET_MS } from '../cells/loop-guard.ts';
 import type { CellContext, CompiledCell } from '../cells/types.ts';
+import { duplicateError, findDuplicates, toCellError } from './cell-errors.ts';
 import { CellError } from './errors.ts';
+import { evaluateBody } from './evaluate.ts';
 import { inputValues, type ValueSource } from './generators.ts';
 
 /** Resolves a cell's `import` (Node: files and node_modules; browser: Vite). */
@@ -114,6 +116,8 @@ export function createLessonRuntime({
   const idleWaiters = new Set<{ resolve: () => void; armed: boolean }>();
   let duplicates = new Map<string, string[]>();
 
+  const cellsOf = (map: Map<string, CellEntry>): CompiledCell[] => [...map.values()].map((e) => e.cell);
+
   const notifyIdle = (): void => {
     if ([...entries.values()].some((e) => !e.done)) return;
     for (const waiter of idleWaiters) {
@@ -121,45 +125,6 @@ export function createLessonRuntime({
       idleWaiters.delete(waiter);
       waiter.resolve();
     }
-  };
-
-  /** Names declared by more than one cell, with the ids of those cells. */
-  const findDuplicates = (): Map<string, string[]> => {
-    const owners = new Map<string, string[]>();
-    for (const { cell } of entries.values()) for (const name of cell.declarations) owners.set(name, [...(owners.get(name) ?? []), cell.id]);
-    return new Map([...owners].filter(([, ids]) => ids.length > 1));
-  };
-
-  const duplicateError = (cell: CompiledCell): CellError | undefined => {
-    const names = cell.declarations.filter((name) => duplicates.has(name));
-    if (!names.length) return undefined;
-    const others = [...new Set(names.flatMap((n) => duplicates.get(n) ?? []))].filter((id) => id !== cell.id);
-    const list = names.map((n) => `"${n}"`).join(', ');
-    return new CellError(`${list} ${names.length > 1 ? 'are' : 'is'} defined more than once (also in ${others.join(', ')})`, { cellId: cell.id, kind: 'duplicate', name: 'RuntimeError' });
-  };
-
-  const toCellError = (cell: CompiledCell, error: unknown): CellError => {
-    if (error instanceof CellError) return error;
-    if (error instanceof RuntimeError) {
-      const input = error.input;
-      if (input === undefined && error.message === 'circular definition') {
-        return new CellError(circularMessage(cell, entries), { cellId: cell.id, kind: 'circular', name: 'RuntimeError', cause: error });
-      }
-      if (input !== undefined && error.message === `${input} is not defined`) {
-        return new CellError(`"${input}" is not defined: no cell declares it and it is not in the library`, { cellId: cell.id, kind: 'undefined', name: 'RuntimeError', cause: error });
-      }
-      if (input !== undefined) {
-        const message = error.message.startsWith(`${input} `) ? error.message : `input "${input}" failed: ${error.message}`;
-        return new CellError(message, { cellId: cell.id, kind: 'input', name: 'RuntimeError', cause: error });
-      }
-    }
-    if (error instanceof LoopBudgetError) {
-      return new CellError(error.message, { cellId: cell.id, kind: 'loop', name: error.name, cause: error, line: throwLine(error, cell.id) });
-    }
-    if (error instanceof Error) {
-      return new CellError(error.message, { cellId: cell.id, kind: 'runtime', name: error.name, cause: error, line: throwLine(error, cell.id) });
-    }
-    return new CellError(`threw ${String(error)}`, { cellId: cell.id, kind: 'runtime', cause: error });
   };
 
   const makeDefinition = (entry: CellEntry): ((...inputs: unknown[]) => unknown) => {
@@ -177,7 +142,7 @@ export function createLessonRuntime({
     }
     return function definition(...inputs: unknown[]): unknown {
       if (compileError) throw compileError;
-      const duplicate = duplicateError(cell);
+      const duplicate = duplicateError(cell, duplicates);
       if (duplicate) throw duplicate;
       const version = entry.variable._version;
       const isCurrent = (): boolean => entry.variable._version === version && !entry.removed;
@@ -216,14 +181,14 @@ export function createLessonRuntime({
     rejected(error: unknown) {
       if (entry.removed) return;
       entry.done = true;
-      entry.observer.rejected?.(toCellError(entry.cell, error));
+      entry.observer.rejected?.(toCellError(entry.cell, error, cellsOf(entries)));
       notifyIdle();
     },
   });
 
   /** Re-runs cells whose duplicate status changed, so they show or clear the error. */
   const refreshDuplicates = (before: Map<string, string[]>, except: string): void => {
-    duplicates = findDuplicates();
+    duplicates = findDuplicates(cellsOf(entries));
     const changed = new Set([...before.keys(), ...duplicates.keys()].filter((n) => String(before.get(n)) !== String(duplicates.get(n))));
     for (const entry of entries.values()) {
       if (entry.cell.id === except || !entry.cell.declarations.some((n) => changed.has(n))) continue;
@@ -244,7 +209,7 @@ export function createLessonRuntime({
     entry.observer = observer;
     entry.done = false;
     const before = duplicates;
-    duplicates = findDuplicates();
+    duplicates = findDuplicates(cellsOf(entries));
     entry.variable.define(`cell ${cell.id}`, runtimeInputs(cell), makeDefinition(entry));
     for (const [name, variable] of entry.outputs) {
       if (!cell.declarations.includes(name)) {
@@ -303,62 +268,4 @@ export function createLessonRuntime({
       idleWaiters.clear();
     },
   };
-}
-
-/** Turns a compiled body into a function; the sourceURL names the cell in stack traces. */
-function evaluateBody(body: string, id: string): (...args: unknown[]) => unknown {
-  return new Function(`return (${body})\n//# sourceURL=${sourceUrl(id)}`)() as (...args: unknown[]) => unknown;
-}
-
-function sourceUrl(id: string): string {
-  return `lectern-${id.replace(/[^\w-]/g, '_')}.js`;
-}
-
-/** Stack line of `error` in the cell's own code, as a stack entry "lectern-<id>.js:LINE:COL". */
-function stackLine(error: Error, id: string): number | undefined {
-  const url = sourceUrl(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${url}:(\\d+):\\d+`).exec(error.stack ?? '');
-  return match ? Number(match[1]) : undefined;
-}
-
-/**
- * How many lines the engine's Function wrapper and the body's header add:
- * measured once with a probe whose throw is on cell line 1.
- */
-let stackLineOffset: number | null | undefined;
-function throwLine(error: Error, id: string): number | undefined {
-  if (stackLineOffset === undefined) {
-    try {
-      (evaluateBody('function () {\nthrow new Error("probe");\n}', 'probe') as () => void)();
-    } catch (probe) {
-      const line = probe instanceof Error ? stackLine(probe, 'probe') : undefined;
-      stackLineOffset = line === undefined ? null : line - 1;
-    }
-  }
-  const line = stackLine(error, id);
-  if (line === undefined || stackLineOffset === null || stackLineOffset === undefined) return undefined;
-  const cellLine = line - stackLineOffset;
-  return cellLine >= 1 ? cellLine : undefined;
-}
-
-/** "circular definition: a → b → a", following declared names from the failing cell. */
-function circularMessage(cell: CompiledCell, entries: Map<string, CellEntry>): string {
-  const owner = new Map<string, CompiledCell>();
-  for (const { cell: c } of entries.values()) for (const name of c.declarations) owner.set(name, c);
-  const path: string[] = [];
-  const seen = new Set<string>();
-  const visit = (current: CompiledCell): boolean => {
-    if (seen.has(current.id)) return false;
-    seen.add(current.id);
-    for (const name of current.references) {
-      const next = owner.get(name);
-      if (!next) continue;
-      path.push(name);
-      if (next.id === cell.id || visit(next)) return true;
-      path.pop();
-    }
-    return false;
-  };
-  if (!visit(cell)) return 'Circular definition: this cell depends on itself through other cells';
-  return `Circular definition: ${cell.id} reads ${path.join(' → ')}, which depends on this cell again`;
 }
