@@ -249,6 +249,17 @@ describe('createLessonRuntime', () => {
     expect(await r.runtime.value('a')).toBe(5);
   });
 
+  it('dispose() returns running generators and resolves pending idle() calls', async () => {
+    const { runs, library } = runCounter();
+    const r = setup({ gen: '(function* () { try { for (;;) yield 1; } finally { ran("returned") } })()', stuck: 'await new Promise(() => {})' }, { library });
+    const idle = r.runtime.idle();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(r.runtime.busy()).toEqual(['stuck']);
+    r.runtime.dispose();
+    await idle;
+    expect(runs).toEqual(['returned']);
+  });
+
   it('rejects redefine of an unknown cell with the known ids', () => {
     const r = setup({ a: 'const a = 1' });
     expect(() => r.runtime.redefine('zz', '1')).toThrow(/no cell "zz" \(cells: a\)/);
