@@ -12,7 +12,8 @@ import type { CellBlock, Lesson, LessonBlock } from '../lesson/types.ts';
 import { createLessonRuntime, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellView, type CellView } from './cell-view.ts';
 import { lessonWithEdits } from './lesson-with-edits.ts';
-import { addSlideLinks } from '../slides/lesson-links.ts';
+import { addSlideLinks, deckForLesson } from '../slides/lesson-links.ts';
+import { deckHref } from '../slides/links.ts';
 import {
   forgetEdit,
   keepMine,
@@ -183,7 +184,9 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     runtime.define(compileCell({ id: cell.id, lang: cell.lang, source: ranSource.get(cell.id) ?? cell.source }));
   }
 
+  const deckId = deckForLesson(lessonId, lesson.frontMatter.slides);
   const toolButtons = tools ? renderTools(tools, {
+    deck: deckId ? deckHref(deckId) : undefined,
     download: () => downloadText(`${lessonId.replace(/^.*\//, '').replace(/\.md$/, '')}.md`, markdownWithEdits()),
     reset: resetLesson,
   }) : [];
@@ -265,7 +268,15 @@ function renderOrphans(orphans: readonly StoredEdit[], discard: () => void): HTM
   return box;
 }
 
-function renderTools(tools: HTMLElement, actions: { download: () => void; reset: () => void }): HTMLButtonElement[] {
+function renderTools(tools: HTMLElement, actions: { deck?: string; download: () => void; reset: () => void }): HTMLElement[] {
+  const added: HTMLElement[] = [];
+  if (actions.deck) {
+    const slides = document.createElement('a');
+    slides.className = 'tool-link';
+    slides.href = actions.deck;
+    slides.textContent = 'Slides';
+    added.push(slides);
+  }
   const download = document.createElement('button');
   download.type = 'button';
   download.textContent = 'Download .md';
@@ -276,8 +287,9 @@ function renderTools(tools: HTMLElement, actions: { download: () => void; reset:
   reset.textContent = 'Reset lesson';
   reset.title = 'Discard all your edits of this lesson';
   reset.addEventListener('click', actions.reset);
-  tools.append(download, reset);
-  return [download, reset];
+  added.push(download, reset);
+  tools.append(...added);
+  return added;
 }
 
 function downloadText(fileName: string, content: string): void {

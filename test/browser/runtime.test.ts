@@ -336,6 +336,15 @@ describe('lesson page in Chromium', () => {
     expect(await page.title()).toBe('How lessons work — Lectern');
   });
 
+  it('links a lesson with a deck to its slides from the header, and one without a deck not', async () => {
+    await page.goto(`${server.url}/lesson.html?lesson=08-fine-tuning`);
+    await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
+    expect(await page.locator('#lesson-tools').getByRole('link', { name: 'Slides', exact: true }).getAttribute('href'))
+      .toBe('slides.html?deck=08-fine-tuning');
+    await openLesson();
+    expect(await page.locator('#lesson-tools').getByRole('link', { name: 'Slides', exact: true }).count()).toBe(0);
+  });
+
   it('an unknown lesson says so and links back to the index', async () => {
     await page.goto(`${server.url}/lesson.html?lesson=no-such-lesson`);
     await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain('There is no lesson "no-such-lesson" in notebooks/');
