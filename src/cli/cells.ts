@@ -23,7 +23,8 @@ export interface CellReport {
   references: string[];
   expression: boolean;
   imports: string[];
-  error?: { message: string; line: number; column: number };
+  /** Line and column in the cell (1-based); fileLine is the same line in the file. */
+  error?: { message: string; line: number; column: number; fileLine: number };
 }
 
 /** Analyses a lesson (.md) or a single cell file (.ts/.js). */
@@ -46,7 +47,7 @@ function report(index: number, id: string, line: number, lang: CellLanguage, sou
     expression: cell.expression,
     imports: cell.imports.map((i) => i.specifier),
   };
-  if (cell.error) result.error = { message: cell.error.message, line: cell.error.line, column: cell.error.column };
+  if (cell.error) result.error = { message: cell.error.message, line: cell.error.line, column: cell.error.column, fileLine: line + cell.error.line - 1 };
   return result;
 }
 
@@ -79,6 +80,6 @@ function formatReport(r: CellReport): string {
   const list = (names: string[]) => (names.length ? names.join(', ') : '—');
   const lines = [`#${r.index} ${r.id} (${r.lang}, line ${r.line})${r.expression ? ' expression' : ''}`, `  declares:   ${list(r.declarations)}`, `  references: ${list(r.references)}`];
   if (r.imports.length) lines.push(`  imports:    ${r.imports.join(', ')}`);
-  if (r.error) lines.push(`  error:      ${r.error.message} (line ${r.error.line}, column ${r.error.column})`);
+  if (r.error) lines.push(`  error:      ${r.error.message} (line ${r.error.line}, column ${r.error.column}; file line ${r.error.fileLine})`);
   return lines.join('\n');
 }

@@ -79,7 +79,7 @@ describe('lectern cells', () => {
     const { code, stdout } = await lectern('cells', 'test/input/error-syntax.ts', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
-      { index: 0, id: 'cell-1', line: 1, lang: 'ts', declarations: [], references: [], expression: false, imports: [], error: { message: 'Unexpected token', line: 2, column: 21 } },
+      { index: 0, id: 'cell-1', line: 1, lang: 'ts', declarations: [], references: [], expression: false, imports: [], error: { message: 'Unexpected token', line: 2, column: 21, fileLine: 2 } },
     ]);
   });
 
