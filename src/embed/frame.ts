@@ -3,7 +3,6 @@
  * shows one lesson (or one section) without the site's header and navigation, and posts its height
  * to the parent page so the frame can fit it. Browser-only.
  */
-import './lectern.css';
 import { defineLecternLesson, ELEMENT_NAME, type LecternLessonElement } from './element.ts';
 import { postHeightToParent } from './height.ts';
 

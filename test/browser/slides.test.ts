@@ -123,7 +123,7 @@ describe('deck page', () => {
     expect(await visibleSlide(page)).toBe(2);
     // The slide links to its lesson section.
     const href = await page.locator('.lectern-lesson-link').getAttribute('href');
-    expect(href).toBe('lesson.html?lesson=08-fine-tuning#introduction');
+    expect(href).toBe('lesson.html?lesson=08-fine-tuning#fine-tuning');
     await page.close();
   });
 
@@ -151,6 +151,31 @@ describe('deck page', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('trains from the slide: the curves draw after Train is switched on with the keyboard', async () => {
+    const { page, errors } = await openDeck('deck=08-fine-tuning&slide=14');
+    const toggle = page.getByRole('checkbox', { name: 'Train' });
+    await toggle.waitFor({ timeout: 60_000 });
+    expect(await page.locator('.lectern-say').last().textContent()).toContain('Turn on Train');
+    await toggle.focus();
+    await page.keyboard.press('Space');
+    expect(await toggle.isChecked()).toBe(true);
+    expect(await visibleSlide(page)).toBe(13);
+    // A Plot chart with a training and a validation line appears and gains points epoch by epoch.
+    const pointsPerLine = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.lectern-stage svg[data-marpit-svg]:not([hidden]) lectern-cell svg g[aria-label="line"] path')].map(
+          (path) => (path.getAttribute('d') ?? '').split('L').length,
+        ),
+      );
+    await expect.poll(async () => (await pointsPerLine()).length, { timeout: 120_000 }).toBe(2);
+    await expect.poll(async () => Math.min(...(await pointsPerLine())), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+    await page.keyboard.press('Space');
+    expect(await toggle.isChecked()).toBe(false);
+    await expect.poll(() => page.locator('.lectern-say').last().textContent()).toContain('Turn on Train');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('opens at the first slide of a lesson section', async () => {
     const { page } = await openDeck('deck=08-fine-tuning&section=overfitting');

@@ -105,8 +105,10 @@ describe('dist/ under a sub-path without COOP/COEP', () => {
     await deck.page.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 60_000 });
     await expect.poll(() => deck.page.locator('.lectern-say').first().textContent(), { timeout: 60_000 }).toMatch(/parameters train/);
     expect(deck.errors).toEqual([]);
-    // The one 404 is the deck's deliberately missing image (shown as its alt text).
-    expect(deck.failed.map((f) => f.replace(/http\S*\//, ''))).toEqual(['404 qr-code-1.webp']);
+    // Allowed 404s: the deck's deliberately missing image (shown as its alt text) and, until the
+    // pretrained weights ship in public/models/, their model.json (the deck then builds an untrained base).
+    const allowed = new Set(['404 qr-code-1.webp', '404 model.json']);
+    expect(deck.failed.map((f) => f.replace(/http\S*\//, '')).filter((f) => !allowed.has(f))).toEqual([]);
     await deck.page.close();
   });
 });
