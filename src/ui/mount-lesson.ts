@@ -60,14 +60,26 @@ export interface MountedLesson {
 
 export function mountLesson(args: MountLessonArgs): MountedLesson {
   const { root, tools, lesson, text, lessonId, library, importModule, loopBudgetMs } = args;
-  const storage = args.storage ?? window.localStorage;
+  const storage = args.storage ?? pageStorage() ?? refusingStorage();
   const confirmAction = args.confirm ?? ((message: string) => window.confirm(message));
   const lessonSources = lesson.cells.map((cell) => cell.source);
   const reconciled = reconcile(lessonSources, loadEdits(storage, lessonId));
   let edits: LessonEdits = reconciled.edits;
   let orphans: StoredEdit[] = reconciled.orphans;
-  const save = () => saveEdits(storage, lessonId, withOrphans(edits, orphans));
-  save(); // edits may have moved to other cells
+  const storageNotice = document.createElement('div');
+  storageNotice.className = 'notice storage-problem';
+  storageNotice.setAttribute('role', 'alert');
+  const save = () => {
+    try {
+      saveEdits(storage, lessonId, withOrphans(edits, orphans));
+      storageNotice.remove();
+    } catch (error) {
+      // Storage full or disabled: the edits still run, but the learner must know they will not last.
+      storageNotice.textContent = 'Your edits cannot be saved in this browser, so a reload will lose them: ' +
+        'use "Download .md" to keep them. ' + `(${error instanceof Error ? error.message : String(error)})`;
+      if (!storageNotice.isConnected) root.prepend(storageNotice);
+    }
+  };
 
   const views = new Map<string, CellView>();
   /** The source each cell last ran with, to mark editors holding code that has not run. */
@@ -177,6 +189,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     orphanNotice.remove();
   });
   root.replaceChildren(...lessonDiagnostics(lesson), orphanNotice, article);
+  save(); // edits may have moved to other cells
   addSlideLinks(article, lessonId, lesson.frontMatter.slides);
   if (orphans.length === 0) orphanNotice.remove();
 
@@ -199,6 +212,28 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       runtime.dispose();
       for (const button of toolButtons) button.remove();
     },
+  };
+}
+
+/** window.localStorage, or undefined where the browser refuses it (disabled, sandboxed). */
+function pageStorage(): EditStorage | undefined {
+  try {
+    const storage = window.localStorage;
+    storage.getItem('lectern:probe');
+    return storage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads nothing and refuses to write, so the page tells the learner their edits will not last. */
+function refusingStorage(): EditStorage {
+  return {
+    getItem: () => null,
+    setItem: () => {
+      throw new Error('this browser does not allow local storage for this page');
+    },
+    removeItem: () => undefined,
   };
 }
 

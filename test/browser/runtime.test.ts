@@ -264,6 +264,19 @@ describe('lesson page in Chromium', () => {
     expect(await page.evaluate((key) => localStorage.getItem(key), STORAGE_KEY)).toBeNull();
   });
 
+  it('tells the learner when edits cannot be saved (storage full) and keeps running them', async () => {
+    await page.addInitScript(() => {
+      Storage.prototype.setItem = () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      };
+    });
+    await openLesson();
+    await editAndRun(1, 'const base: number = 8');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 80"');
+    expect(await page.locator('.storage-problem').textContent())
+      .toContain('Your edits cannot be saved in this browser, so a reload will lose them');
+  });
+
   it('downloads the lesson with the learner\'s edits as Markdown', async () => {
     await openLesson();
     await editAndRun(1, 'const base: number = 9');
