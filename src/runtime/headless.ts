@@ -49,6 +49,8 @@ export interface HeadlessCellResult {
   line: number;
   /** Text of each value the latest run displayed, then the expression's value. */
   outputs: string[];
+  /** Milliseconds from the start of the cell's latest run to its end (includes waiting for inputs). */
+  durationMs?: number;
   error?: HeadlessCellError;
 }
 
@@ -91,9 +93,14 @@ export async function runLessonHeadless({ source, path, set = {}, timeoutMs = 30
       const result: HeadlessCellResult = { id: cell.id, index: block.index, line: block.line, outputs: [] };
       results.set(cell.id, result);
       let displayed: string[] = [];
+      let started = performance.now();
+      const finish = (): void => {
+        result.durationMs = Math.round(performance.now() - started);
+      };
       return {
         pending() {
           displayed = [];
+          started = performance.now();
         },
         display(value) {
           displayed.push(formatValue(value));
@@ -103,14 +110,17 @@ export async function runLessonHeadless({ source, path, set = {}, timeoutMs = 30
         fulfilled(value) {
           result.outputs = [...displayed, formatValue(value, { quoteStrings: true })];
           delete result.error;
+          finish();
         },
         settled() {
           result.outputs = [...displayed];
           delete result.error;
+          finish();
         },
         rejected(error) {
           result.outputs = [...displayed];
           result.error = describeError(error, block);
+          finish();
         },
       };
     },
