@@ -13,7 +13,7 @@ import { selectBackend, type BackendName } from '../ml/backend.ts';
 import { accuracy } from '../ml/accuracy.ts';
 import { loadManifest, loadRawSplit, type RawSplit } from '../ml/data/load.ts';
 import { mobileNetV2 } from '../ml/mobilenetv2.ts';
-import { setBatchNormMomentum, stepsPerEpoch, trainEpoch, type PretrainSettings } from '../ml/pretrain.ts';
+import { recalibrateBatchNorm, setBatchNormMomentum, stepsPerEpoch, trainEpoch, type PretrainSettings } from '../ml/pretrain.ts';
 import { encodeModel, loadPretrained, saveModel, type PretrainedMetadata, type Quantization } from '../ml/weights.ts';
 import { progressBar } from './progress.ts';
 
@@ -22,7 +22,8 @@ const USAGE = `Usage: lectern pretrain [options]
 Pretrains MobileNetV2 (alpha 1.0) from scratch on the source task (${'Trouser, Dress, Sandal, Sneaker, Bag, Ankle boot'}).
 
 Options:
-  --epochs N          epochs (default 3)
+  --epochs N          epochs of the learning-rate schedule (default 3)
+  --stop-after N      train at most N epochs in all, then finish (default: --epochs)
   --batch-size N      images per step (default 32)
   --lr X              peak Adam learning rate, cosine decay to 0 (default 0.001)
   --size N            input side (default 32)
@@ -39,6 +40,7 @@ Options:
 `;
 
 interface Options extends PretrainSettings {
+  stopAfter: number | undefined;
   bnMomentum: number;
   valLimit: number;
   quantization: Quantization | 'auto';
@@ -49,7 +51,11 @@ interface Options extends PretrainSettings {
   resume: boolean;
 }
 
-interface EpochLog { epoch: number; loss: number; accuracy: number; valAccuracy: number; seconds: number }
+interface EpochLog {
+  epoch: number; loss: number; accuracy: number; valAccuracy: number; seconds: number;
+  /** False for epochs measured with the running BatchNormalization averages (before recalibration existed). */
+  recalibrated?: boolean;
+}
 
 interface CheckpointState {
   /** Epochs completed. */
@@ -65,6 +71,7 @@ function parseOptions(args: string[]): Options | string {
     args,
     options: {
       epochs: { type: 'string', default: '3' },
+      'stop-after': { type: 'string' },
       'batch-size': { type: 'string', default: '32' },
       lr: { type: 'string', default: '0.001' },
       size: { type: 'string', default: '32' },
@@ -98,6 +105,7 @@ function parseOptions(args: string[]): Options | string {
   if (!['wasm', 'cpu'].includes(values.backend)) throw new Error(`pretrain: --backend must be wasm or cpu, got "${values.backend}"`);
   return {
     epochs: integer('epochs', values.epochs, 1),
+    stopAfter: values['stop-after'] === undefined ? undefined : integer('stop-after', values['stop-after'], 1),
     batchSize: integer('batch-size', values['batch-size'], 1),
     learningRate: positive('lr', values.lr),
     size: integer('size', values.size, 32),
@@ -165,15 +173,15 @@ async function chooseQuantization(model: tf.LayersModel, test: RawSplit, metadat
 }
 
 function modelCard(args: {
-  options: Options; state: CheckpointState; manifest: Awaited<ReturnType<typeof loadManifest>>; train: RawSplit; test: RawSplit;
+  options: Options; state: CheckpointState; epochsRun: number; finalValAccuracy: number; manifest: Awaited<ReturnType<typeof loadManifest>>; train: RawSplit; test: RawSplit;
   quantization: Quantization; accuracies: Partial<Record<Quantization, number>>; bytes: Partial<Record<Quantization, number>>;
   files: { file: string; bytes: number; sha256: string }[]; backend: string;
 }): string {
-  const { options: o, state, manifest, train, test, quantization, accuracies, bytes, files, backend } = args;
+  const { options: o, state, epochsRun, finalValAccuracy, manifest, train, test, quantization, accuracies, bytes, files, backend } = args;
   const s = state.settings;
   const pct = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(2)}%`);
   const command = ['npm run pretrain --', `--epochs ${s.epochs}`, `--batch-size ${s.batchSize}`, `--lr ${s.learningRate}`, `--size ${s.size}`,
-    ...(s.limit ? [`--limit ${s.limit}`] : []), `--bn-momentum ${s.bnMomentum}`, `--seed ${s.seed}`, `--quantization ${o.quantization}`].join(' ');
+    ...(epochsRun < s.epochs ? [`--stop-after ${epochsRun}`] : []), ...(s.limit ? [`--limit ${s.limit}`] : []), `--bn-momentum ${s.bnMomentum}`, `--seed ${s.seed}`, `--quantization ${o.quantization}`].join(' ');
   const minutes = (state.seconds / 60).toFixed(1);
   return `# Pretrained MobileNetV2 (source task)
 
@@ -186,10 +194,10 @@ Made by \`npm run pretrain\` (src/cli/pretrain.ts). Do not edit by hand.
 | Source task | ${train.classes.join(', ')} (the lesson's four classes were never seen) |
 | Train images | ${Math.min(s.limit ?? train.count, train.count)} per epoch of ${train.count} |
 | Input | ${s.size}×${s.size}×3, Fashion-MNIST's 28×28 resized bilinearly, gray replicated to 3 channels, scaled to [-1, 1] |
-| Epochs | ${s.epochs}, batch size ${s.batchSize} |
+| Epochs | ${epochsRun}${epochsRun < s.epochs ? ` of a ${s.epochs}-epoch learning-rate schedule (stopped early to fit the time budget)` : ''}, batch size ${s.batchSize} |
 | Optimizer | Adam, learning rate ${s.learningRate} with cosine decay to 0; sparse categorical cross-entropy |
-| BatchNormalization | momentum ${s.bnMomentum} while pretraining (Keras's 0.999 forgets the initial statistics too slowly for a few epochs); the rebuilt model uses 0.999 |
-| Backend | ${backend}, Node ${process.version} |
+| BatchNormalization | momentum ${s.bnMomentum} while pretraining; moving mean and variance then re-estimated for the final weights over 40 batches of 64 training images (their running averages lag far behind a short pretraining); the rebuilt model uses Keras's 0.999 |
+| Backend | ${backend.replace(/\.$/, "")}, Node ${process.version} |
 | Wall time | ${minutes} min of training (over all resumed runs) |
 | Source test accuracy | **${pct(accuracies[quantization])}** on ${test.count} test images, as shipped (${quantization}) |
 | By precision | ${(['float32', 'float16', 'uint8'] as Quantization[]).filter((q) => accuracies[q] !== undefined).map((q) => `${q}: ${pct(accuracies[q])}, ${(bytes[q]! / 1e6).toFixed(2)} MB`).join('; ')} |
@@ -198,7 +206,10 @@ Made by \`npm run pretrain\` (src/cli/pretrain.ts). Do not edit by hand.
 
 | Epoch | Train loss | Train accuracy | Validation accuracy (first ${o.valLimit}) | Seconds |
 |---|---|---|---|---|
-${state.history.map((h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${pct(h.accuracy)} | ${pct(h.valAccuracy)} | ${h.seconds.toFixed(0)} |`).join('\n')}
+${state.history.map((h) => `| ${h.epoch} | ${h.loss.toFixed(4)} | ${pct(h.accuracy)} | ${pct(h.valAccuracy)}${h.recalibrated ? '' : ' (running BN averages)'} | ${h.seconds.toFixed(0)} |`).join('\n')}
+
+Train loss and accuracy are means over the epoch's steps, in training mode. Validation accuracy after
+the final BatchNormalization recalibration: **${pct(finalValAccuracy)}** (first ${o.valLimit} validation images).
 
 ## Files
 
@@ -257,28 +268,36 @@ export async function run(args: string[]): Promise<number> {
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 
   const steps = stepsPerEpoch(train.count, settings);
-  for (let epoch = state.epoch; epoch < settings.epochs; epoch++) {
+  const lastEpoch = Math.min(settings.epochs, o.stopAfter ?? settings.epochs);
+  for (let epoch = state.epoch; epoch < lastEpoch; epoch++) {
     const started = performance.now();
     const bar = progressBar({ total: steps, label: `epoch ${epoch + 1}/${settings.epochs}` });
     const logs = await trainEpoch({
       model, optimizer, train, settings, epoch,
       onStep: (step, l) => bar.update(step, `loss ${l.loss.toFixed(4)} acc ${(l.accuracy * 100).toFixed(1)}% lr ${l.learningRate.toExponential(2)}`),
     });
+    // The checkpoint keeps the recalibrated statistics: they serve inference, and training
+    // normalises with batch statistics, so they do not change what the next epoch learns.
+    recalibrateBatchNorm(model, train, { size: settings.size, momentum: settings.bnMomentum });
     const valAccuracy = await accuracy(model, validation, { limit: o.valLimit });
     const seconds = (performance.now() - started) / 1000;
     bar.finish(`loss ${logs.loss.toFixed(4)} acc ${(logs.accuracy * 100).toFixed(1)}% val acc ${(valAccuracy * 100).toFixed(1)}%`);
-    state = { ...state, epoch: epoch + 1, history: [...state.history, { epoch: epoch + 1, ...logs, valAccuracy, seconds }], seconds: state.seconds + seconds };
+    state = { ...state, epoch: epoch + 1, history: [...state.history, { epoch: epoch + 1, ...logs, valAccuracy, seconds, recalibrated: true }], seconds: state.seconds + seconds };
     await saveCheckpoint(o.checkpoint, model, optimizer, state, train.classes);
     console.log(`pretrain: checkpoint after epoch ${epoch + 1} in ${o.checkpoint}`);
   }
 
+  // Recalibrate once more (a resumed run may finalise a checkpoint written before this step existed).
+  recalibrateBatchNorm(model, train, { size: settings.size });
+  const finalValAccuracy = await accuracy(model, validation, { limit: o.valLimit });
+  const epochsRun = state.epoch;
   const metadata: Omit<PretrainedMetadata, 'quantization' | 'sha256'> = {
     architecture: 'MobileNetV2', alpha: 1, inputSize: settings.size, classes: train.classes,
     training: { task: 'source', epochs: settings.epochs, batchSize: settings.batchSize, learningRate: settings.learningRate, seconds: Math.round(state.seconds) },
   };
   const { quantization, accuracies, bytes } = await chooseQuantization(model, test, metadata, o.quantization);
   const files = await saveModel(model, o.out, { quantization, metadata: { ...metadata, training: { ...metadata.training, sourceTestAccuracy: accuracies[quantization] } } });
-  const card = modelCard({ options: o, state, manifest, train, test, quantization, accuracies, bytes, files, backend: status.message });
+  const card = modelCard({ options: o, state, epochsRun, finalValAccuracy, manifest, train, test, quantization, accuracies, bytes, files, backend: status.message });
   await writeFile(join(o.out, '..', 'MODEL.md'), card);
   console.log(`pretrain: wrote ${o.out} (${quantization}) and ${join(o.out, '..', 'MODEL.md')}; source test accuracy ${(accuracies[quantization]! * 100).toFixed(2)}%`);
   model.dispose();

