@@ -26,7 +26,7 @@ export { summary, summaryHtml, summarize, SUMMARY_CSS } from './ml/summary/index
 export type { SummaryArgs, SummaryHtmlArgs, ModelSummary, SummaryRow, SummaryTotals } from './ml/summary/index.ts';
 
 // Fine-tuning: the engine (cached frozen features, abortable epochs), EarlyStopping, the diagnosis.
-export { fineTune, fineTuneToEnd, classifierHead } from './ml/finetune.ts';
+export { fineTune, fineTuneToEnd, classifierHead, fineTuneActivity } from './ml/finetune.ts';
 export type { FineTuneArgs, FineTuneResult, FineTuneHistory, EpochLog } from './ml/finetune.ts';
 export { createFeatureCache, sharedFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } from './ml/feature-cache.ts';
 export type { FeatureCache, FeatureCacheArgs, FeatureLease } from './ml/feature-cache.ts';

@@ -244,6 +244,12 @@ async function evaluate(top: tf.LayersModel, features: tf.Tensor[], labels: tf.T
 }
 
 /**
+ * What the engine is doing, for progress displays and tests: runs started, running now (and the
+ * most ever at once), finished, aborted or closed early. Module-wide, never reset.
+ */
+export const fineTuneActivity = { started: 0, running: 0, maxRunning: 0, completed: 0, stopped: 0 };
+
+/**
  * Fine-tunes the course's classifier on `args.base`. Bad arguments throw here, at the call; the
  * training starts on the first `next()` of the returned generator.
  */
@@ -254,6 +260,9 @@ export function fineTune(args: FineTuneArgs): AsyncGenerator<EpochLog, FineTuneR
 
 async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTuneResult, void> {
   const started = performance.now();
+  const activity = fineTuneActivity;
+  activity.started++;
+  activity.maxRunning = Math.max(activity.maxRunning, ++activity.running);
   const cache = s.cache ?? createFeatureCache({ maxBytes: Infinity });
   const random = seededRandom(s.seed);
   const leases: FeatureLease[] = [];
@@ -363,6 +372,9 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     checkpoint = null; // now owned by the result
     return result;
   } finally {
+    activity.running--;
+    if (result) activity.completed++;
+    else activity.stopped++;
     leases.forEach((lease) => lease.release());
     if (!s.cache) cache.clear();
     optimizer.dispose();

@@ -6,6 +6,10 @@
 import { observe } from '../runtime/generators.ts';
 import { standardLibrary } from '../runtime/library.ts';
 import { importModule } from './vite-imports.ts';
+import { useBundledWasm } from './wasm-paths.ts';
+
+// Cells start backends with selectBackend('wasm'); in the page its binaries are Vite assets.
+useBundledWasm();
 
 export interface BrowserLibraryArgs {
   /** Element whose content width `width` follows. Default: document.body. */
