@@ -18,7 +18,8 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
 /** Where the shipped model lives, relative to the project root (Node) or the site root (browser). */
 export const PRETRAINED_DIR = 'public/models/pretrained';
-export const PRETRAINED_URL = '/models/pretrained/';
+// Relative to the page, so the static build works under any sub-path.
+export const PRETRAINED_URL = 'models/pretrained/';
 const RESTORE_HINT = 'Restore public/models/pretrained from the repository, or run `npm run pretrain` to make it again.';
 
 /** A file of a saved model that is missing, corrupt or does not fit the architecture. */
@@ -160,7 +161,7 @@ export async function saveModel(model: tf.LayersModel, dir: string, args: Encode
 export interface LoadPretrainedArgs {
   /** Folder with model.json (Node). Default: public/models/pretrained in Node. */
   dir?: string;
-  /** URL of the folder (browser). Default: /models/pretrained/ in a browser. */
+  /** URL of the folder (browser). Default: models/pretrained/, relative to the page. */
   baseUrl?: string;
   /** A custom reader. Default: from dir / baseUrl. */
   reader?: ByteReader;

@@ -14,7 +14,7 @@ import type { LabeledImages, SplitName, Task } from './types.ts';
 export interface DataLocationArgs {
   /** Data folder, read with node:fs (Node). Default: `public/data` in Node. */
   dir?: string;
-  /** Base URL, read with fetch (browser). Default: `/data/` in a browser (Vite serves public/ at the root). */
+  /** Base URL, read with fetch (browser). Default: `data/`, relative to the page (public/ is served at the site root). */
   baseUrl?: string;
   /** A custom reader (tests, other hosts). Default: from `dir` / `baseUrl` as above. */
   reader?: ByteReader;
@@ -67,7 +67,8 @@ export function dataReader({ dir, baseUrl, reader }: DataLocationArgs = {}): Byt
   if (reader) return reader;
   if (dir !== undefined) return folderReader(dir);
   if (baseUrl !== undefined) return fetchReader(baseUrl);
-  return isNode() ? folderReader('public/data') : fetchReader('/data/');
+  // Relative to the page, so the static build works under any sub-path.
+  return isNode() ? folderReader('public/data') : fetchReader('data/');
 }
 
 export async function loadManifest(location: DataLocationArgs = {}): Promise<DataManifest> {
