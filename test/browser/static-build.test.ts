@@ -63,7 +63,7 @@ describe('dist/ with vite preview (COOP/COEP sent)', () => {
     } finally {
       await previewServer.close();
     }
-  });
+  }, 240_000);
 });
 
 describe('dist/ under a sub-path without COOP/COEP', () => {
@@ -78,8 +78,10 @@ describe('dist/ under a sub-path without COOP/COEP', () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     const output = page.locator('lectern-lesson output.tiny-run');
     await output.waitFor({ timeout: 120_000 });
-    const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number; message: string };
+    const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number; message: string; images: { shape: number[]; classes: number } };
     expect(run.backend).toBe('wasm');
+    // The data shards load from their default location under the sub-path.
+    expect(run.images).toEqual({ shape: [8, 32, 32, 3], classes: 4 });
     expect(run.message).toContain('single-threaded');
     expect(run.losses).toHaveLength(6);
     expect(run.losses.every(Number.isFinite)).toBe(true);
@@ -89,7 +91,7 @@ describe('dist/ under a sub-path without COOP/COEP', () => {
     expect(errors).toEqual([]);
     expect(failed).toEqual([]);
     await page.close();
-  });
+  }, 240_000);
 
   it('serves the course index, a lesson page and the deck with its live cells', async () => {
     const index = await open('index.html');
