@@ -1,5 +1,6 @@
 /**
- * Lectern's wasm gradient kernels against the CPU backend's, on random inputs over
+ * Lectern's wasm gradient kernels (the three tfjs-backend-wasm lacks, and its
+ * Conv2DBackpropInput, Sum and Mean that Lectern replaces) against the CPU backend's, on random inputs over
  * a grid of shapes (kernel 1 and 3, stride 1 and 2, same and valid, batch 1..8, odd
  * and even sizes, channel multiplier 1 and 2) plus dilation, explicit and numeric
  * padding. Agreement: max |wasm − cpu| ≤ 1e-4 · max |cpu|.
@@ -87,6 +88,7 @@ function outputShape(c: Case, depthwise: boolean): Shape4 {
 async function compare(kernel: string, c: Case, seed: number): Promise<void> {
   const random = seededRandom(seed);
   const depthwise = kernel.startsWith('Depthwise');
+  // For Conv2D the last filter axis is the output channel count, not a multiplier.
   const xShape: Shape4 = [c.batch, c.height, c.width, c.channels];
   const filterShape: Shape4 = [c.kernel, c.kernel, c.channels, c.multiplier];
   const dyShape = outputShape(c, depthwise);
@@ -99,6 +101,9 @@ async function compare(kernel: string, c: Case, seed: number): Promise<void> {
   if (kernel === 'Conv2DBackpropFilter') {
     inputs = { x, dy };
     attrs = { ...common, dataFormat: 'NHWC', filterShape };
+  } else if (kernel === 'Conv2DBackpropInput') {
+    inputs = { dy, filter };
+    attrs = { ...common, dataFormat: 'NHWC', inputShape: xShape };
   } else if (kernel === 'DepthwiseConv2dNativeBackpropFilter') {
     inputs = { x, dy };
     attrs = { ...common, dilations: c.dilation, filterShape };
@@ -189,26 +194,51 @@ beforeAll(async () => {
 });
 
 describe('registerWasmGradients', () => {
-  it('registers the three kernels once', () => {
+  it('registers the three missing kernels and the replacements once', () => {
     registerWasmGradients();
     expect(registerWasmGradients()).toEqual([]);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBeDefined();
     for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
       expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
     }
   });
 });
 
-for (const kernel of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+const CONV_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+for (const kernel of [...CONV_KERNELS, 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
   describe(`${kernel} on wasm agrees with cpu`, () => {
     const cases = [...grid(), ...extraCases].filter(
       // Conv2D gradients carry no dilation attribute in tfjs.
-      (c) => !(kernel === 'Conv2DBackpropFilter' && c.dilation > 1),
+      (c) => !(CONV_KERNELS.includes(kernel) && c.dilation > 1),
     );
     it.each(cases.map((c, i) => [c.label, c, i] as const))('%s', async (_label, c, i) => {
       await compare(kernel, c, 1000 + i);
     });
   });
 }
+
+describe('Sum and Mean on wasm agree with cpu', () => {
+  const shapes: number[][] = [[2, 5, 6, 7], [12, 16, 16, 96], [3, 4], [1, 1, 1, 1280]];
+  const axesCases: Array<[string, (rank: number) => number | number[]]> = [
+    ['all but the last axis', (rank) => Array.from({ length: rank - 1 }, (_, i) => i)],
+    ['all but the last, negative and shuffled', (rank) => Array.from({ length: rank - 1 }, (_, i) => i - rank).reverse()],
+    ['the last axis (upstream kernel)', (rank) => rank - 1],
+    ['every axis (upstream kernel)', (rank) => Array.from({ length: rank }, (_, i) => i)],
+  ];
+  for (const kernel of ['Sum', 'Mean'])
+    for (const shape of shapes)
+      for (const [label, axes] of axesCases)
+        for (const keepDims of [false, true])
+          it(`${kernel} [${shape}] over ${label}, keepDims ${keepDims}`, async () => {
+            const size = shape.reduce((a, b) => a * b);
+            const x = { values: randomArray(size, seededRandom(size)), shape };
+            const attrs = { axis: axes(shape.length), keepDims };
+            const expected = await runOn('cpu', kernel, { x }, attrs);
+            const actual = await runOn('wasm', kernel, { x }, attrs);
+            expect(actual.shape).toEqual(expected.shape);
+            expect(relativeError(actual.values, expected.values)).toBeLessThanOrEqual(1e-5);
+          });
+});
 
 describe('bad input', () => {
   it('names the kernel and the mismatched tensor', async () => {

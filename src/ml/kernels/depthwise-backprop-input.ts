@@ -14,15 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
-import {
-  allocF32,
-  free,
-  heapF32,
-  runWasmKernel,
-  zerosF32,
-  type BackendWasm,
-  type TensorInfo,
-} from './wasm-access.ts';
+import { isStrided, spreadByStride, transposedPadding, type Padding } from './spread.ts';
+import { allocF32, free, heapF32, runWasmKernel, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -59,25 +52,6 @@ export function depthwiseBackpropInputWasm(args: {
   return pads ? viaFlippedConvolution(backend, dy, filter, g, pads) : scatter(backend, dy, filter, g);
 }
 
-interface Padding {
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
-}
-
-/** Padding of the transposed convolution, or null when some side would be negative. */
-function transposedPadding(g: ConvGeometry): Padding | null {
-  const side = (inSize: number, outSize: number, k: number, s: number, d: number, before: number) => ({
-    before: (k - 1) * d - before,
-    after: inSize + before - (outSize - 1) * s - 1,
-  });
-  const v = side(g.inHeight, g.outHeight, g.filterHeight, g.strideHeight, g.dilationHeight, g.padTop);
-  const h = side(g.inWidth, g.outWidth, g.filterWidth, g.strideWidth, g.dilationWidth, g.padLeft);
-  if (v.before < 0 || v.after < 0 || h.before < 0 || h.after < 0) return null;
-  return { top: v.before, bottom: v.after, left: h.before, right: h.after };
-}
-
 function viaFlippedConvolution(
   backend: BackendWasm,
   dy: TensorInfo,
@@ -86,7 +60,7 @@ function viaFlippedConvolution(
   pads: Padding,
 ): TensorInfo {
   const CM = g.inChannels * g.multiplier;
-  const spread = g.strideHeight > 1 || g.strideWidth > 1 ? spreadByStride(backend, dy, g) : null;
+  const spread = isStrided(g) ? spreadByStride(backend, dy, g, CM) : null;
   const flipped = flipFilter(backend, filter, g);
   const perChannel = runWasmKernel(
     'DepthwiseConv2dNative',
@@ -105,26 +79,6 @@ function viaFlippedConvolution(
   const dx = sumMultiplier(backend, perChannel, g);
   free(backend, perChannel);
   return dx;
-}
-
-/** dy with (stride − 1) zeros between rows and columns: [N, (OH−1)·sh + 1, (OW−1)·sw + 1, C·M]. */
-function spreadByStride(backend: BackendWasm, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const CM = g.inChannels * g.multiplier;
-  const SH = (g.outHeight - 1) * g.strideHeight + 1;
-  const SW = (g.outWidth - 1) * g.strideWidth + 1;
-  const out = zerosF32(backend, [g.batch, SH, SW, CM]);
-  const dst = heapF32(backend, out);
-  const src = heapF32(backend, dy);
-  for (let n = 0; n < g.batch; n++) {
-    for (let oh = 0; oh < g.outHeight; oh++) {
-      for (let ow = 0; ow < g.outWidth; ow++) {
-        const from = ((n * g.outHeight + oh) * g.outWidth + ow) * CM;
-        const to = ((n * SH + oh * g.strideHeight) * SW + ow * g.strideWidth) * CM;
-        dst.set(src.subarray(from, from + CM), to);
-      }
-    }
-  }
-  return out;
 }
 
 /** The filter [KH, KW, C, M] rotated 180° in space, seen as [KH, KW, C·M, 1]. */
