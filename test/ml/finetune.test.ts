@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifierHead, fineTune, fineTuneToEnd, type EpochLog, type FineTuneArgs } from '../../src/ml/finetune.ts';
+import { classifierHead, fineTune, fineTuneActivity, fineTuneToEnd, type EpochLog, type FineTuneArgs } from '../../src/ml/finetune.ts';
 import { createFeatureCache } from '../../src/ml/feature-cache.ts';
 import { freezeAllButLast } from '../../src/ml/freeze.ts';
+import { mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
 import { disposeImages, disposeModel, standInBase, syntheticImages } from './fixtures/stand-in.ts';
 
 let base: tf.LayersModel;
@@ -85,6 +86,34 @@ describe('fineTune', () => {
     });
   }
 
+  it('equals fit() on the whole model for the real MobileNetV2 (α 0.35, 32×32): frozen BatchNormalization in inference mode', { timeout: 300_000 }, async () => {
+    const images = { train: syntheticImages(16, 31, 32), validation: syntheticImages(8, 32, 32) };
+    for (const trainableLast of [4, 12]) {
+      const reference = mobileNetV2({ inputShape: [32, 32, 3], alpha: 0.35, includeTop: false, seed: 3 });
+      freezeAllButLast(reference, trainableLast);
+      const head = classifierHead({ dropout: 0, classes: 4, seed: 0 });
+      const whole = tf.model({ inputs: reference.inputs, outputs: head.apply(reference.outputs[0]) });
+      const optimizer = tf.train.adam(0.001);
+      whole.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      const y = images.train.y.toFloat();
+      const fitted = await whole.fit(images.train.x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
+      const expected = tf.tidy(() => whole.predict(images.validation.x) as tf.Tensor);
+
+      const base = mobileNetV2({ inputShape: [32, 32, 3], alpha: 0.35, includeTop: false, seed: 3 });
+      const result = await fineTuneToEnd({ base, data: images, trainableLast, dropout: 0, epochs: 2, batchSize: 8, shuffle: false, cache: null });
+      result.history.logs.forEach((log, i) => expect(log.loss).toBeCloseTo((fitted.history.loss as number[])[i], 4));
+      const actual = tf.tidy(() => result.model.predict(images.validation.x) as tf.Tensor);
+      const difference = tf.tidy(() => actual.sub(expected).abs().max());
+      expect((await difference.data())[0]).toBeLessThan(1e-4);
+      tf.dispose([y, expected, actual, difference]);
+      result.dispose();
+      optimizer.dispose();
+      whole.dispose();
+      base.dispose();
+    }
+    disposeImages(images.train, images.validation);
+  });
+
   it('leaves the base untouched (the layers above the cut are clones)', async () => {
     const before = base.getWeights().map((w) => w.arraySync());
     const result = await fineTuneToEnd({ base, data, trainableLast: 9, epochs: 2, batchSize: 8, learningRate: 0.05, cache: null });
@@ -120,11 +149,13 @@ describe('fineTune', () => {
     await expect(run.next()).rejects.toMatchObject({ name: 'AbortError' });
     expect(checks).toBe(4); // 3 batches trained, stopped before the 4th of 6: no epoch finished
     expect(tf.memory().numTensors).toBe(before);
+    expect(fineTuneActivity.running).toBe(0);
     cache.clear();
   });
 
   it('aborts between epochs with a real AbortController and while computing features, leaking nothing', async () => {
     const before = tf.memory().numTensors;
+    const activity = { ...fineTuneActivity };
     const controller = new AbortController();
     const run = fineTune({ base, data, epochs: 5, batchSize: 8, signal: controller.signal, cache: null });
     const first = await run.next();
@@ -141,6 +172,9 @@ describe('fineTune', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     expect(cache.size).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
+    expect(fineTuneActivity.stopped - activity.stopped).toBe(2);
+    expect(fineTuneActivity.completed).toBe(activity.completed);
+    expect(fineTuneActivity.maxRunning).toBe(1);
   });
 
   it('frees everything when the consumer stops early (return())', async () => {
