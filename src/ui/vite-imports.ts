@@ -28,7 +28,13 @@ function projectFile(path: string): ModuleLoader {
 /** Installed packages by the specifier cells use; add a line here to make another one importable. */
 export const packages: Record<string, ModuleLoader> = {
   lectern: projectFile('/src/lectern.ts'),
-  '@tensorflow/tfjs': () => import('@tensorflow/tfjs'),
+  // Ready before a cell sees it: with the wasm backend registered (and preferred), tensor ops made
+  // before its asynchronous start fail ("backend 'wasm' has not yet been initialized").
+  '@tensorflow/tfjs': async () => {
+    const tf = await import('@tensorflow/tfjs');
+    await tf.ready();
+    return tf;
+  },
   '@tensorflow/tfjs-backend-wasm': () => import('@tensorflow/tfjs-backend-wasm'),
   '@observablehq/plot': () => import('@observablehq/plot'),
   // @ts-ignore -- the package ships no types; cells get it untyped anyway (types are erased).
