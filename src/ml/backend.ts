@@ -18,9 +18,9 @@ export const BACKEND_NAMES: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
 
 /** What the WASM backend runs with; null fields when wasm is not the active backend. */
 export interface WasmFeatures {
-  /** SharedArrayBuffer threads (needs cross-origin isolation in the browser; never in Node with tfjs 4.22). */
+  /** The threaded binary runs (SharedArrayBuffer: needs cross-origin isolation in the browser; never in Node with tfjs 4.22). */
   threads: boolean;
-  /** Threads in XNNPACK's pool (1 when single-threaded). */
+  /** Threads in XNNPACK's pool (tfjs picks about half the cores; 1 when single-threaded). */
   threadsCount: number;
   /** WebAssembly SIMD. */
   simd: boolean;
@@ -120,10 +120,10 @@ export async function wasmFeatures(): Promise<WasmFeatures> {
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threadsFlag = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
   const threadsCount = tf.getBackend() === 'wasm' ? getThreadsCount() : 1;
-  return { threads: threadsFlag && threadsCount > 1, threadsCount, simd };
+  return { threads: threadsFlag, threadsCount: threadsFlag ? threadsCount : 1, simd };
 }
 
 export function describeWasm(w: WasmFeatures): string {
-  const threads = w.threads ? `${w.threadsCount} threads` : 'single-threaded';
+  const threads = w.threads ? `threaded, ${w.threadsCount} thread${w.threadsCount === 1 ? '' : 's'}` : 'single-threaded';
   return `${threads}, ${w.simd ? 'SIMD' : 'no SIMD'}`;
 }
