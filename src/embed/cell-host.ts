@@ -11,7 +11,6 @@ import { createLessonRuntime, type CellObserver, type LessonRuntime } from '../r
 import { browserLibrary } from '../ui/browser-library.ts';
 import { createCellView, type CellView } from '../ui/cell-view.ts';
 import { importModule } from '../ui/vite-imports.ts';
-import { useBundledWasm } from './wasm-urls.ts';
 
 /** What a host needs to know of a cell: a lesson's CellBlock or a deck's DeckCell fits. */
 export interface HostedCell {
@@ -32,8 +31,6 @@ export interface CellHost {
 }
 
 export function createCellHost(): CellHost {
-  // Before any cell can start the WASM backend (setWasmPaths only affects a later start).
-  useBundledWasm();
   const observers = new Map<string, CellObserver>();
   const runtime = createLessonRuntime({
     library: browserLibrary(),

@@ -31,6 +31,16 @@ afterAll(async () => {
   if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
+/** The text of every cell output in the page's embeds, and whether each cell is still running. */
+function cellOutputs(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('lectern-lesson')]
+      .flatMap((el) => [...(el.shadowRoot?.querySelectorAll('.cell') ?? [])])
+      .map((cell) => `${cell.classList.contains('is-pending') ? '[running] ' : ''}${cell.querySelector('.cell-output')?.textContent ?? ''}`)
+      .join('\n'),
+  );
+}
+
 async function open(path: string): Promise<{ page: Page; errors: string[]; failed: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
@@ -53,7 +63,8 @@ describe('dist/ with vite preview (COOP/COEP sent)', () => {
       await page.goto(`${url}embed.html?src=tiny-wasm.md`);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       const output = page.locator('lectern-lesson output.tiny-run');
-      await output.waitFor({ timeout: 120_000 });
+      // Polls the cells' outputs, so a timeout shows where the lesson stopped (error, still running).
+      await expect.poll(() => cellOutputs(page), { timeout: 120_000 }).toContain('"backend"');
       const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number };
       expect(run.backend).toBe('wasm');
       expect(run.losses.at(-1)!).toBeLessThan(run.losses[0]!);
@@ -77,7 +88,7 @@ describe('dist/ under a sub-path without COOP/COEP', () => {
     const { page, errors, failed } = await open('embed.html?src=tiny-wasm.md');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     const output = page.locator('lectern-lesson output.tiny-run');
-    await output.waitFor({ timeout: 120_000 });
+    await expect.poll(() => cellOutputs(page), { timeout: 120_000 }).toContain('"backend"');
     const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number; message: string; images: { shape: number[]; classes: number } };
     expect(run.backend).toBe('wasm');
     // The data shards load from their default location under the sub-path.
