@@ -15,12 +15,13 @@ import { lessonWithEdits } from './lesson-with-edits.ts';
 import { addSlideLinks, deckForLesson } from '../slides/lesson-links.ts';
 import { deckHref } from '../slides/links.ts';
 import {
+  dropOrphans,
   forgetEdit,
   keepMine,
   loadEdits,
   reconcile,
   recordEdit,
-  saveEdits,
+  updateEdits,
   withOrphans,
   type EditStorage,
   type LessonEdits,
@@ -64,14 +65,13 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   const confirmAction = args.confirm ?? ((message: string) => window.confirm(message));
   const lessonSources = lesson.cells.map((cell) => cell.source);
   const reconciled = reconcile(lessonSources, loadEdits(storage, lessonId));
-  let edits: LessonEdits = reconciled.edits;
-  let orphans: StoredEdit[] = reconciled.orphans;
   const storageNotice = document.createElement('div');
   storageNotice.className = 'notice storage-problem';
   storageNotice.setAttribute('role', 'alert');
-  const save = () => {
+  /** Changes the stored edits as they are now: another tab of this lesson may have saved since. */
+  const update = (change: (stored: LessonEdits) => LessonEdits) => {
     try {
-      saveEdits(storage, lessonId, withOrphans(edits, orphans));
+      updateEdits(storage, lessonId, change);
       storageNotice.remove();
     } catch (error) {
       // Storage full or disabled: the edits still run, but the learner must know they will not last.
@@ -107,15 +107,13 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       echo: cell.options.echo,
       hidden: cell.options.hidden,
       onRun: (next) => {
-        edits = recordEdit(edits, cell.index, cell.source, next);
-        save();
+        update((stored) => recordEdit(stored, cell.index, cell.source, next));
         view.setEdited(next !== cell.source);
         run(cell, next);
       },
       onDraft: (next) => {
         // Drafts are saved too: a reload never loses typing, and runs what was typed.
-        edits = recordEdit(edits, cell.index, cell.source, next);
-        save();
+        update((stored) => recordEdit(stored, cell.index, cell.source, next));
         view.setEdited(next !== cell.source);
         view.setDirty(next !== ranSource.get(cell.id));
       },
@@ -126,8 +124,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     if (state.kind === 'conflict') {
       void view.askAboutLessonChange(state.lessonSource).then((choice) => {
         if (choice === 'keep') {
-          edits = edits[String(cell.index)] ? keepMine(edits, cell.index, cell.source) : edits;
-          save();
+          update((stored) => (stored[String(cell.index)] ? keepMine(stored, cell.index, cell.source) : stored));
         } else {
           resetCell(cell);
         }
@@ -139,22 +136,19 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   const resetCell = (cell: CellBlock) => {
     const view = views.get(cell.id);
     view?.setSource(cell.source);
-    edits = forgetEdit(edits, cell.index);
-    save();
+    update((stored) => forgetEdit(stored, cell.index));
     view?.setEdited(false);
     run(cell, cell.source);
   };
 
   const resetLesson = () => {
     const edited = lesson.cells.filter((cell) => views.get(cell.id)?.getSource() !== cell.source);
-    const count = edited.length + orphans.length;
+    const count = edited.length + (orphanNotice.isConnected ? reconciled.orphans.length : 0);
     if (count === 0) return;
     if (!confirmAction(`Reset this lesson? Your changes to ${count} cell${count === 1 ? '' : 's'} will be discarded.`)) return;
-    orphans = [];
     orphanNotice.remove();
     for (const cell of edited) resetCell(cell);
-    edits = {};
-    save();
+    update(() => ({}));
   };
 
   const markdownWithEdits = () => {
@@ -183,15 +177,15 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       article.append(renderStatic(block));
     }
   }
-  const orphanNotice = renderOrphans(orphans, () => {
-    orphans = [];
-    save();
+  const orphanNotice = renderOrphans(reconciled.orphans, () => {
+    update(dropOrphans);
     orphanNotice.remove();
   });
   root.replaceChildren(...lessonDiagnostics(lesson), orphanNotice, article);
-  save(); // edits may have moved to other cells
+  // Store the edits as reconciled: some may have moved to other cells, orphans get orphan keys.
+  update(() => withOrphans(reconciled.edits, reconciled.orphans));
   addSlideLinks(article, lessonId, lesson.frontMatter.slides);
-  if (orphans.length === 0) orphanNotice.remove();
+  if (reconciled.orphans.length === 0) orphanNotice.remove();
 
   for (const cell of lesson.cells) {
     runtime.define(compileCell({ id: cell.id, lang: cell.lang, source: ranSource.get(cell.id) ?? cell.source }));

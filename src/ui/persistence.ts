@@ -95,7 +95,7 @@ export function reconcile(lessonSources: readonly string[], stored: LessonEdits)
   const pending: [number, StoredEdit][] = [];
   const orphans: StoredEdit[] = [];
   for (const [key, edit] of Object.entries(stored)) {
-    const index = /^\d+$/.test(key) ? Number(key) : -1;
+    const index = isOrphanKey(key) ? -1 : Number(key);
     if (index < 0) {
       orphans.push(edit);
       continue;
@@ -189,4 +189,24 @@ export function withOrphans(edits: LessonEdits, orphans: readonly StoredEdit[]):
   const all: LessonEdits = { ...edits };
   orphans.forEach((edit, i) => (all[`orphan-${i}`] = edit));
   return all;
+}
+
+/**
+ * Applies `change` to the edits as stored now and stores the result. Every change goes through
+ * here, so two tabs of one lesson do not overwrite each other's edits of other cells.
+ */
+export function updateEdits(storage: EditStorage, lessonId: string, change: (stored: LessonEdits) => LessonEdits): LessonEdits {
+  const next = change(loadEdits(storage, lessonId));
+  saveEdits(storage, lessonId, next);
+  return next;
+}
+
+/** True for keys that hold an orphan rather than a cell's edit. */
+export function isOrphanKey(key: string): boolean {
+  return !/^\d+$/.test(key);
+}
+
+/** The edits without their orphans (the learner discarded them). */
+export function dropOrphans(edits: LessonEdits): LessonEdits {
+  return Object.fromEntries(Object.entries(edits).filter(([key]) => !isOrphanKey(key)));
 }

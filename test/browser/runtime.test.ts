@@ -277,6 +277,19 @@ describe('lesson page in Chromium', () => {
       .toContain('Your edits cannot be saved in this browser, so a reload will lose them');
   });
 
+  it('two tabs of a lesson keep each other\'s edits of different cells', async () => {
+    await openLesson();
+    const first = page;
+    page = await context.newPage();
+    await openLesson();
+    await editAndRun(2, 'const tenfold = base * 5');
+    page = first;
+    await editAndRun(1, 'const base: number = 3');
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 30"');
+    await page.reload();
+    await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 15"'); // both edits
+  });
+
   it('downloads the lesson with the learner\'s edits as Markdown', async () => {
     await openLesson();
     await editAndRun(1, 'const base: number = 9');

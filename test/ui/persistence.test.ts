@@ -9,6 +9,8 @@ import {
   storageKey,
   type EditStorage,
   type LessonEdits,
+  updateEdits,
+  dropOrphans,
   withOrphans,
 } from '../../src/ui/persistence.ts';
 
@@ -140,5 +142,21 @@ describe('editing operations', () => {
     const next = forgetEdit(stored, 0);
     expect(reconcile(['a = 2', 'b'], next).cells.map((c) => c.kind)).toEqual(['pristine', 'edited']);
     expect(stored['0']).toBeDefined(); // the input is not mutated
+  });
+});
+
+describe('updateEdits', () => {
+  it('changes the edits as stored now, so two tabs of a lesson keep each other\'s edits', () => {
+    const storage = fakeStorage();
+    // Both tabs loaded the lesson with no edits; each then edits a different cell.
+    updateEdits(storage, 'l', (stored) => recordEdit(stored, 0, 'a', 'A', 1));
+    updateEdits(storage, 'l', (stored) => recordEdit(stored, 1, 'b', 'B', 2));
+    expect(loadEdits(storage, 'l')).toEqual({ '0': { base: 'a', source: 'A', savedAt: 1 }, '1': { base: 'b', source: 'B', savedAt: 2 } });
+  });
+
+  it('dropOrphans keeps the cells\' edits only', () => {
+    const stored = withOrphans({ '0': edit('a', 'b') }, [edit('x', 'y')]);
+    expect(Object.keys(stored)).toEqual(['0', 'orphan-0']);
+    expect(dropOrphans(stored)).toEqual({ '0': edit('a', 'b') });
   });
 });
