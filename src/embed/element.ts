@@ -2,7 +2,8 @@
  * `<lectern-lesson src="notebooks/08-fine-tuning.md" section="overfitting">`: a whole lesson or
  * one `##` section, live, on any page. Rendered in a shadow root so the course site's styles and
  * Lectern's do not mix. Every element showing the same lesson shares one lesson runtime (a section
- * still gets the cells it reads from other sections, run but not shown); all share one tfjs.
+ * still gets the cells it reads from other sections, run but not shown; cells nothing shown needs
+ * do not run); all share one tfjs.
  * Browser-only.
  */
 import lessonCss from '../ui/style.css?inline';
@@ -14,7 +15,7 @@ import { isolationNoteElement } from './isolation.ts';
 import { keepInputsLabelled } from './label-inputs.ts';
 import { loadEmbeddedLesson } from './lesson-source.ts';
 import { renderStaticBlock } from './render-blocks.ts';
-import { sectionBlocks } from './select-section.ts';
+import { cellsNeeded, sectionBlocks } from './select-section.ts';
 
 export const ELEMENT_NAME = 'lectern-lesson';
 
@@ -95,8 +96,8 @@ export class LecternLessonElement extends HTMLElement {
         article.append(renderStaticBlock(block));
       }
     }
-    // Cells of other sections that this one may read: defined (run on demand), not shown.
-    for (const cell of lesson.cells) if (!shown.includes(cell)) host.define(cell);
+    // Cells of other sections that the shown ones read: run, not shown. The rest stay idle.
+    for (const cell of cellsNeeded(lesson, shown)) if (!shown.includes(cell)) host.define(cell);
     const note = isolationNoteElement();
     if (note) note.classList.add('lectern-embed-footer');
     container.replaceChildren(...(note ? [article, note] : [article]));
