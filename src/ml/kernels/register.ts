@@ -9,12 +9,13 @@
  * BatchMatMul and Conv2D (conv2d-backprop-input.ts), keeping the original as the
  * fallback for paddings ours does not cover; likewise Sum and Mean over all axes
  * but the last (BatchNormalization's reductions) become one BatchMatMul
- * (reduce-leading.ts).
+ * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { identityConfig } from './identity.ts';
 import { meanConfig, sumConfig } from './reduce-leading.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
@@ -47,6 +48,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, MakeConfig]> = [
   ['Conv2DBackpropInput', conv2dBackpropInputConfig],
   ['Sum', sumConfig],
   ['Mean', meanConfig],
+  ['Identity', identityConfig],
 ];
 
 const installed = new Map<string, tf.KernelConfig>();
