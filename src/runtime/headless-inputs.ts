@@ -104,12 +104,15 @@ function genericInput(kind: string, args: unknown[]): HeadlessInput {
 
 const NOT_INPUTS: ReadonlySet<string> = new Set(['then', 'next', 'return', 'throw', 'toJSON', 'constructor', 'valueOf', 'toString', 'inspect', 'nodeType']);
 
+type AnyInputs = typeof knownInputs & Record<string, (...args: unknown[]) => HeadlessInput>;
+
 /** `Inputs` for headless runs: the common inputs above, and a generic one for the rest. */
-export const headlessInputs: typeof knownInputs & Record<string, (...args: never[]) => HeadlessInput> = new Proxy(knownInputs, {
+export const headlessInputs = new Proxy(knownInputs, {
   get: (target, name) => {
     // Answering `then` or `next`/`return` would make the module look like a promise or a generator.
     if (typeof name !== 'string' || NOT_INPUTS.has(name)) return undefined;
     if (Object.hasOwn(target, name)) return target[name as keyof typeof knownInputs];
     return (...args: unknown[]) => genericInput(name, args);
   },
-});
+  // The proxy answers every other name too; TypeScript cannot see that from `knownInputs`.
+}) as unknown as AnyInputs;
