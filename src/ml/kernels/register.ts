@@ -9,10 +9,12 @@
  * BatchMatMul and Conv2D (conv2d-backprop-input.ts), keeping the original as the
  * fallback for paddings ours does not cover; likewise Sum and Mean over all axes
  * but the last (BatchNormalization's reductions) become one BatchMatMul
- * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts).
+ * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts);
+ * ClipByValue's gradient (ReLU6) is one pass on wasm (clip-gradient.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
+import { registerFastClipGradient } from './clip-gradient.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { identityConfig } from './identity.ts';
@@ -29,6 +31,7 @@ export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = [
 /** Registers the missing wasm gradient kernels; returns the names it registered this call. */
 export function registerWasmGradients(): string[] {
   registerFastBatchNormGradient();
+  registerFastClipGradient();
   const added: string[] = [];
   for (const config of WASM_GRADIENT_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue;
