@@ -19,7 +19,7 @@ afterAll(() => {
 /** The product computed by the CPU backend: an independent reference. */
 async function onCpu(a: number[][][], b: number[][][], transposeA: boolean, transposeB: boolean): Promise<number[][][]> {
   await tf.setBackend('cpu');
-  const result = tf.tidy(() => tf.matMul(tf.tensor3d(a), tf.tensor3d(b), transposeA, transposeB).arraySync());
+  const result = tf.tidy(() => tf.matMul(tf.tensor3d(a), tf.tensor3d(b), transposeA, transposeB).arraySync()) as number[][][];
   await tf.setBackend('wasm');
   return result;
 }
