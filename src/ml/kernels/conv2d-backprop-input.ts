@@ -58,7 +58,8 @@ function isPointwise(g: ConvGeometry): boolean {
 
 function pointwise(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const positions = g.batch * g.inHeight * g.inWidth;
-  const filterT = rotatedSwapped(backend, filter, g);
+  // Wᵀ [Cout, Cin] by the wasm Transpose kernel (C++; faster than a strided JS loop on big filters).
+  const filterT = runWasmKernel('Transpose', backend, { x: withShape(filter, [g.inChannels, g.outChannels]) }, { perm: [1, 0] });
   const dx = runWasmKernel(
     'BatchMatMul',
     backend,
