@@ -10,7 +10,8 @@
  * fallback for paddings ours does not cover; likewise Sum and Mean over all axes
  * but the last (BatchNormalization's reductions) become one BatchMatMul
  * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts);
- * ClipByValue's gradient (ReLU6) is one pass on wasm (clip-gradient.ts).
+ * ClipByValue's gradient (ReLU6) is one pass on wasm (clip-gradient.ts); a
+ * BatchMatMul with transposed operands transposes them first (transposed-matmul.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
@@ -19,6 +20,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { identityConfig } from './identity.ts';
 import { meanConfig, sumConfig } from './reduce-leading.ts';
+import { transposedBatchMatMulConfig } from './transposed-matmul.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 
@@ -52,7 +54,13 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, MakeConfig]> = [
   ['Sum', sumConfig],
   ['Mean', meanConfig],
   ['Identity', identityConfig],
+  ['BatchMatMul', withOriginalSetup(transposedBatchMatMulConfig)],
 ];
+
+/** Keeps the original's setup (its cwrap of the C++ function), which must run when the backend starts. */
+function withOriginalSetup(make: MakeConfig): MakeConfig {
+  return (original) => ({ ...make(original), ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}) });
+}
 
 const installed = new Map<string, tf.KernelConfig>();
 
