@@ -5,7 +5,9 @@
  * and epochs. Also times the frozen features at two input sizes (the lesson's re-run cost).
  *
  *   npx tsx bench/transfer.ts [--train 2000] [--validation 1000] [--epochs 10] [--dropout 0.2]
- *                             [--model public/models/pretrained] [--sizes 32,48] [--json out.json]
+ *                             [--model public/models/pretrained] [--sizes 32,48] [--size N] [--json out.json]
+ *
+ * --size runs the heads at another input size than the base was pretrained at (default: the same).
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     dropout: { type: 'string', default: '0.2' },
     model: { type: 'string', default: 'public/models/pretrained' },
     sizes: { type: 'string', default: '32,48' },
+    size: { type: 'string' },
     data: { type: 'string', default: 'public/data' },
     json: { type: 'string' },
   },
@@ -72,14 +75,15 @@ async function featureSeconds(size: number, count: number): Promise<number> {
 
 const before = tf.memory().numTensors;
 const loadStarted = performance.now();
-const { model: pretrained, metadata } = await loadPretrained({ dir: values.model, includeTop: false });
+const { model: pretrained, metadata } = await loadPretrained({ dir: values.model, includeTop: false, ...(values.size ? { inputSize: Number(values.size) } : {}) });
+const size = values.size ? Number(values.size) : metadata.inputSize;
 const loadSeconds = (performance.now() - loadStarted) / 1000;
 console.log(`transfer: loaded the pretrained base (${metadata.quantization}) from ${values.model} in ${(loadSeconds * 1000).toFixed(0)} ms`);
-const random = mobileNetV2({ inputShape: [metadata.inputSize, metadata.inputSize, 3], alpha: 1.0, includeTop: false, seed: 7 });
-console.log(`transfer: head on a frozen base, target task (${trainCount} train / ${validationCount} validation images, ${metadata.inputSize}×${metadata.inputSize}), ${epochs} epochs, dropout ${dropout}, Adam 1e-3, batch 32, seed 0`);
+const random = mobileNetV2({ inputShape: [size, size, 3], alpha: 1.0, includeTop: false, seed: 7 });
+console.log(`transfer: head on a frozen base, target task (${trainCount} train / ${validationCount} validation images, ${size}×${size}, base pretrained at ${metadata.inputSize}×${metadata.inputSize}), ${epochs} epochs, dropout ${dropout}, Adam 1e-3, batch 32, seed 0`);
 const runs = [
-  await headOnFrozenBase('pretrained', pretrained, metadata.inputSize),
-  await headOnFrozenBase('random', random, metadata.inputSize),
+  await headOnFrozenBase('pretrained', pretrained, size),
+  await headOnFrozenBase('random', random, size),
 ];
 pretrained.dispose();
 random.dispose();
@@ -90,5 +94,5 @@ for (const size of sizes) {
   console.log(`transfer: frozen features for ${validationCount + trainCount} images at ${size}×${size}: ${timing[size]!.toFixed(1)} s (${((timing[size]! * 1000) / (validationCount + trainCount)).toFixed(2)} ms/image)`);
 }
 console.log(`transfer: tensors before ${before}, after ${tf.memory().numTensors}`);
-const report = { loadSeconds, settings: { trainCount, validationCount, epochs, dropout, inputSize: metadata.inputSize, backend: status.message }, runs, featureSeconds: timing };
+const report = { loadSeconds, settings: { trainCount, validationCount, epochs, dropout, inputSize: size, pretrainedAt: metadata.inputSize, backend: status.message }, runs, featureSeconds: timing };
 if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
