@@ -46,6 +46,14 @@ export interface FineTuneArgs {
    * restore_best_weights), or Keras-style settings. Default false.
    */
   earlyStopping?: boolean | EarlyStoppingArgs;
+  /**
+   * BatchNormalization layers above the cut: 'batch' normalises with batch statistics in training
+   * and updates the moving ones (Keras's behaviour for trainable layers, as in the course); 'moving'
+   * keeps them in inference mode, gamma and beta still training (Keras's advice for fine-tuning:
+   * MobileNetV2's momentum of 0.999 lets moving statistics lag far behind, so validation, which
+   * uses them, can collapse). Default 'batch'.
+   */
+  batchNorm?: 'batch' | 'moving';
   /** Shuffle the training images every epoch, as Keras's fit() does. Default true. */
   shuffle?: boolean;
   /** Seed for the head's initial weights, the shuffling and the dropout masks. Default 0. */
@@ -110,6 +118,7 @@ interface Settings {
   batchSize: number;
   learningRate: number;
   earlyStopping: EarlyStoppingArgs | null;
+  batchNorm: 'batch' | 'moving';
   shuffle: boolean;
   seed: number;
   signal?: AbortSignal;
@@ -141,6 +150,7 @@ function resolve(args: FineTuneArgs): Settings {
     batchSize: args.batchSize ?? 32,
     learningRate: args.learningRate ?? 0.001,
     earlyStopping: args.earlyStopping === true ? { ...COURSE_EARLY_STOPPING } : args.earlyStopping || null,
+    batchNorm: args.batchNorm ?? 'batch',
     shuffle: args.shuffle ?? true,
     seed: args.seed ?? 0,
     signal: args.signal,
@@ -150,6 +160,7 @@ function resolve(args: FineTuneArgs): Settings {
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new RangeError(`fineTune: epochs must be a positive integer, got ${s.epochs}`);
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new RangeError(`fineTune: batchSize must be a positive integer, got ${s.batchSize}`);
   if (!(s.learningRate > 0)) throw new RangeError(`fineTune: learningRate must be positive, got ${s.learningRate}`);
+  if (s.batchNorm !== 'batch' && s.batchNorm !== 'moving') throw new RangeError(`fineTune: batchNorm must be 'batch' or 'moving', got ${String(s.batchNorm)}`);
   if (!Number.isInteger(s.seed)) throw new RangeError(`fineTune: seed must be an integer, got ${s.seed}`);
   const classes = s.train.classes.length;
   if (classes < 2) throw new Error(`fineTune: data.train.classes must name at least 2 classes, got ${classes}`);
@@ -278,7 +289,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     const featureSeconds = (performance.now() - started) / 1000;
 
     // The trainable top: clones of the layers above the cut, then the head, fed by the cached features.
-    const clones = cloneTop(cut);
+    const clones = cloneTop(cut, { batchNorm: s.batchNorm });
     const head = classifierHead({ dropout: s.dropout, classes: s.train.classes.length, seed: s.seed });
     owned.push(...clones.layers, ...head.layers);
     const inputs = cut.boundary.map((t) => tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype }));

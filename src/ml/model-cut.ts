@@ -115,6 +115,20 @@ export function runLayers(
   });
 }
 
+type CallFn = (inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>) => tf.Tensor | tf.Tensor[];
+
+/**
+ * Makes a BatchNormalization layer normalise with its moving statistics and leave them alone even
+ * in fit(), while gamma and beta still train: Keras's advice for fine-tuning ("keep the
+ * BatchNormalization layers in inference mode", keras.io transfer-learning guide).
+ */
+function inferenceOnly(layer: Layer): Layer {
+  const holder = layer as unknown as { call: CallFn };
+  const original = holder.call.bind(layer);
+  holder.call = (inputs, kwargs) => original(inputs, { ...kwargs, training: false });
+  return layer;
+}
+
 /** A fresh layer of the same class and configuration, trainable, without weights yet. */
 function cloneLayer(layer: Layer): Layer {
   // Every tfjs layer class takes its own getConfig() back as constructor arguments.
@@ -139,8 +153,20 @@ export interface TopClones {
  * Clones the layers above the cut so they can be trained without touching `cut.model`. The clones
  * are built, and their weights copied, on the first `apply`.
  */
-export function cloneTop(cut: ModelCut): TopClones {
-  const layers = cut.above.map(cloneLayer);
+export interface CloneTopArgs {
+  /**
+   * How the cloned BatchNormalization layers run in fit(): 'batch' uses batch statistics and
+   * updates the moving ones (Keras's default for a trainable layer, the course's behaviour);
+   * 'moving' keeps them in inference mode (Keras's advice for fine-tuning). Default 'batch'.
+   */
+  batchNorm?: 'batch' | 'moving';
+}
+
+export function cloneTop(cut: ModelCut, { batchNorm = 'batch' }: CloneTopArgs = {}): TopClones {
+  const layers = cut.above.map((layer) => {
+    const copy = cloneLayer(layer);
+    return batchNorm === 'moving' && copy.getClassName() === 'BatchNormalization' ? inferenceOnly(copy) : copy;
+  });
   let weightsCopied = false;
   const apply = (boundary: readonly SymbolicTensor[]): SymbolicTensor => {
     if (boundary.length !== cut.boundary.length) throw new Error(`expected ${cut.boundary.length} boundary tensors, got ${boundary.length}`);

@@ -114,6 +114,18 @@ describe('fineTune', () => {
     disposeImages(images.train, images.validation);
   });
 
+  it("batchNorm 'moving' keeps the moving statistics above the cut while gamma and beta train; 'batch' updates them", async () => {
+    const original = base.getLayer('bn_b').getWeights().map((w) => w.arraySync() as number[]);
+    for (const batchNorm of ['moving', 'batch'] as const) {
+      const result = await fineTuneToEnd({ base, data, trainableLast: 4, dropout: 0, epochs: 2, batchSize: 8, learningRate: 0.01, batchNorm, cache: null });
+      const [gamma, , movingMean, movingVariance] = result.model.getLayer('bn_b').getWeights().map((w) => w.arraySync() as number[]);
+      expect(gamma).not.toEqual(original[0]);
+      if (batchNorm === 'moving') expect([movingMean, movingVariance]).toEqual([original[2], original[3]]);
+      else expect(movingMean).not.toEqual(original[2]);
+      result.dispose();
+    }
+  });
+
   it('leaves the base untouched (the layers above the cut are clones)', async () => {
     const before = base.getWeights().map((w) => w.arraySync());
     const result = await fineTuneToEnd({ base, data, trainableLast: 9, epochs: 2, batchSize: 8, learningRate: 0.05, cache: null });
@@ -219,6 +231,7 @@ describe('fineTune', () => {
     expect(() => fineTune({ base, data, dropout: 1 })).toThrow(/dropout must be in \[0, 1\)/);
     expect(() => fineTune({ base, data, trainableLast: 11 })).toThrow(/trainableLast must be an integer from 0 to 10/);
     expect(() => fineTune({ base, data, epochs: 0 })).toThrow(/epochs must be a positive integer/);
+    expect(() => fineTune({ base, data, batchNorm: 'frozen' as never })).toThrow(/batchNorm must be 'batch' or 'moving'/);
     expect(() => fineTune({ base, data: { train: data.train, validation: { ...data.validation, y: data.train.y } } })).toThrow(/data.validation.y must be \[24\] labels/);
   });
 });
