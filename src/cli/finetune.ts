@@ -28,6 +28,8 @@ Options:
   --val-size N         validation images (default 500)
   --size N             input side (default 32)
   --early-stopping     the course's EarlyStopping (val_loss, patience 5, restore best weights)
+  --batch-norm M       batch | moving: BatchNormalization above the cut trains with batch statistics
+                       (Keras, the course; default) or stays in inference mode (Keras's fine-tuning advice)
   --seed N             seed of the head, shuffling and dropout (default 0)
   --base B             pretrained | random (default pretrained; random: an untrained MobileNetV2)
   --model DIR          folder of the pretrained model (default public/models/pretrained)
@@ -46,6 +48,7 @@ export interface FineTuneCliOptions {
   valSize: number;
   size: number;
   earlyStopping: boolean;
+  batchNorm: 'batch' | 'moving';
   seed: number;
   base: 'pretrained' | 'random';
   model?: string;
@@ -77,6 +80,7 @@ export function parseFineTuneArgs(args: string[]): FineTuneCliOptions | 'help' {
       'val-size': { type: 'string', default: '500' },
       size: { type: 'string', default: '32' },
       'early-stopping': { type: 'boolean', default: false },
+      'batch-norm': { type: 'string', default: 'batch' },
       seed: { type: 'string', default: '0' },
       base: { type: 'string', default: 'pretrained' },
       model: { type: 'string' },
@@ -88,6 +92,7 @@ export function parseFineTuneArgs(args: string[]): FineTuneCliOptions | 'help' {
   });
   if (values.help) return 'help';
   if (values.base !== 'pretrained' && values.base !== 'random') throw new Error(`--base must be pretrained or random, got "${values.base}"`);
+  if (values['batch-norm'] !== 'batch' && values['batch-norm'] !== 'moving') throw new Error(`--batch-norm must be batch or moving, got "${values['batch-norm']}"`);
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu in Node, got "${values.backend}"`);
   return {
     trainableLast: integer('trainable-last', values['trainable-last'], 0, 154),
@@ -99,6 +104,7 @@ export function parseFineTuneArgs(args: string[]): FineTuneCliOptions | 'help' {
     valSize: integer('val-size', values['val-size'], 1),
     size: integer('size', values.size, 32),
     earlyStopping: values['early-stopping'],
+    batchNorm: values['batch-norm'],
     seed: integer('seed', values.seed, 0),
     base: values.base,
     model: values.model,
@@ -154,6 +160,7 @@ export async function run(args: string[]): Promise<number> {
       batchSize: o.batchSize,
       learningRate: o.learningRate,
       earlyStopping: o.earlyStopping,
+      batchNorm: o.batchNorm,
       seed: o.seed,
     });
     let step = await run.next();
