@@ -35,7 +35,7 @@ const VALIDATION_SIZE = 500;
 function parseClaims(markdown: string): Claim[] {
   const claims: Claim[] = [];
   for (const match of markdown.matchAll(/^- \*\*(Underfitting|Overfitting|Good fit)\*\*: ([^.]*(?:\.\d[^.]*)*)\./gm)) {
-    const text = match[2];
+    const text = match[2].replace(/\s+/g, ' '); // a claim may wrap over lines
     const number = (pattern: RegExp, fallback?: number) => {
       const found = pattern.exec(text);
       if (!found && fallback === undefined) throw new Error(`lesson claim "${match[0]}" does not say ${pattern}`);
