@@ -14,7 +14,7 @@ import { createCellHost, type CellHost } from './cell-host.ts';
 import { isolationNoteElement } from './isolation.ts';
 import { keepInputsLabelled } from './label-inputs.ts';
 import { loadEmbeddedLesson } from './lesson-source.ts';
-import { renderStaticBlock } from './render-blocks.ts';
+import { renderStaticBlock } from '../ui/render-blocks.ts';
 import { cellsNeeded, sectionBlocks } from './select-section.ts';
 
 export const ELEMENT_NAME = 'lectern-lesson';

@@ -8,12 +8,13 @@
  * learner discards them.
  */
 import { compileCell } from '../cells/compile.ts';
-import type { CellBlock, Lesson, LessonBlock } from '../lesson/types.ts';
+import type { CellBlock, Lesson } from '../lesson/types.ts';
 import { createLessonRuntime, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellView, type CellView } from './cell-view.ts';
 import { lessonWithEdits } from './lesson-with-edits.ts';
 import { addSlideLinks, deckForLesson } from '../slides/lesson-links.ts';
 import { deckHref } from '../slides/links.ts';
+import { renderStaticBlock } from './render-blocks.ts';
 import {
   dropOrphans,
   forgetEdit,
@@ -174,7 +175,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       views.set(block.id, view);
       article.append(view.element);
     } else {
-      article.append(renderStatic(block));
+      article.append(renderStaticBlock(block));
     }
   }
   const orphanNotice = renderOrphans(reconciled.orphans, () => {
@@ -231,30 +232,6 @@ function refusingStorage(): EditStorage {
   };
 }
 
-function renderStatic(block: Exclude<LessonBlock, CellBlock>): HTMLElement {
-  switch (block.type) {
-    case 'heading': {
-      const heading = document.createElement(`h${Math.min(Math.max(block.depth, 1), 6)}`);
-      heading.id = block.slug;
-      heading.innerHTML = block.html; // the lesson's own Markdown: authored content, trusted
-      return heading;
-    }
-    case 'markdown': {
-      const prose = document.createElement('div');
-      prose.className = 'prose';
-      prose.innerHTML = block.html;
-      return prose;
-    }
-    case 'code': {
-      const pre = document.createElement('pre');
-      const code = document.createElement('code');
-      if (block.lang) code.className = `language-${block.lang}`;
-      code.textContent = block.source;
-      pre.append(code);
-      return pre;
-    }
-  }
-}
 
 function lessonDiagnostics(lesson: Lesson): HTMLElement[] {
   if (lesson.diagnostics.length === 0) return [];

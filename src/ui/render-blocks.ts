@@ -1,5 +1,6 @@
 /**
- * Static blocks of a lesson as DOM (headings with their anchors, prose, static code), for embeds.
+ * Static blocks of a lesson as DOM (headings with their anchors, prose, static code), for the lesson
+ * page and for embeds.
  * Live cells are mounted by the cell host. Browser-only.
  */
 import type { CellBlock, LessonBlock } from '../lesson/types.ts';
