@@ -243,6 +243,8 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
   const includeTop = args.includeTop ?? true;
   const inputSize = args.inputSize ?? metadata.inputSize;
   const isHead = (name: string) => name.startsWith('predictions/');
+  // Building the model makes tensors: wait for a backend switch another cell may have started.
+  await tf.ready();
 
   const shards: Uint8Array[] = [];
   for (const path of json.weightsManifest.flatMap((group) => group.paths)) {

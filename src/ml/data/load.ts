@@ -158,5 +158,8 @@ export async function loadSplit({ size = DEFAULT_INPUT_SIZE, limit, ...rest }: L
     throw new Error(`data: limit must be a positive integer, got ${limit}`);
   }
   const raw = await loadRawSplit(rest);
+  // Another cell may be switching the backend (selectBackend) while the shards load: tensors made
+  // before its asynchronous start fail with "Backend 'wasm' has not yet been initialized".
+  await tf.ready();
   return toLabeledImages(raw, { size, end: limit === undefined ? raw.count : Math.min(limit, raw.count) });
 }
