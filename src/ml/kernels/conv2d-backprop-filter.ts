@@ -10,7 +10,7 @@
  * MobileNetV2) colsᵀ is simply xᵀ, produced by the wasm Transpose kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
+import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
 import {
   allocF32,
   free,
@@ -23,11 +23,8 @@ import {
 
 const KERNEL = 'Conv2DBackpropFilter';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: Pad;
+interface Attrs extends ConvAttrs {
   dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   filterShape: [number, number, number, number];
 }
 
@@ -41,14 +38,7 @@ export function conv2dBackpropFilterWasm(args: {
   if (attrs.dataFormat === 'NCHW') {
     throw new Error(`${KERNEL} (Lectern, wasm): only NHWC is supported, got dataFormat NCHW`);
   }
-  const g = convGeometry({
-    xShape: x.shape,
-    filterShape: attrs.filterShape,
-    strides: attrs.strides,
-    pad: attrs.pad,
-    dimRoundingMode: attrs.dimRoundingMode,
-    kernel: KERNEL,
-  });
+  const g = convGeometry({ ...attrs, xShape: x.shape, kernel: KERNEL });
   expectShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
   const positions = g.batch * g.outHeight * g.outWidth;
   const colsT = isPointwise(g)

@@ -11,17 +11,14 @@
  * - padding wider than the filter (no tfjs layer makes it): the original kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
-import { isStrided, spreadByStride, transposedPadding, type Padding } from './spread.ts';
+import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
+import { isStrided, spreadByStride, transposedPadding, explicitPad, type Padding } from './spread.ts';
 import { allocF32, free, heapF32, runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'Conv2DBackpropInput';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: Pad;
+interface Attrs extends ConvAttrs {
   dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
 }
 
@@ -35,14 +32,7 @@ export function conv2dBackpropInputWasm(args: Args, original?: tf.KernelConfig):
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
   };
   if (attrs.dataFormat === 'NCHW') return fallback();
-  const g = convGeometry({
-    xShape: attrs.inputShape,
-    filterShape: filter.shape,
-    strides: attrs.strides,
-    pad: attrs.pad,
-    dimRoundingMode: attrs.dimRoundingMode,
-    kernel: KERNEL,
-  });
+  const g = convGeometry({ ...attrs, xShape: attrs.inputShape, filterShape: filter.shape, kernel: KERNEL });
   expectShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
   if (isPointwise(g)) return pointwise(backend, dy, filter, g);
   const pads = transposedPadding(g);
@@ -86,7 +76,7 @@ function viaRotatedConvolution(
     {
       strides: [1, 1],
       dilations: [1, 1],
-      pad: [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]],
+      pad: explicitPad(pads),
       dataFormat: 'NHWC',
     },
   );

@@ -11,16 +11,12 @@
  * to float32 rounding.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
+import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
 import { allocF32, heapF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropFilter';
 
-interface Attrs {
-  strides: [number, number] | number;
-  dilations: [number, number] | number;
-  pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -31,16 +27,7 @@ export function depthwiseBackpropFilterWasm(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, dy } = inputs;
-  const g = convGeometry({
-    xShape: x.shape,
-    filterShape: attrs.filterShape,
-    strides: attrs.strides,
-    dilations: attrs.dilations,
-    pad: attrs.pad,
-    dimRoundingMode: attrs.dimRoundingMode,
-    depthwise: true,
-    kernel: KERNEL,
-  });
+  const g = convGeometry({ ...attrs, xShape: x.shape, depthwise: true, kernel: KERNEL });
   if (attrs.filterShape[2] !== g.inChannels) {
     throw new Error(`${KERNEL}: filter has ${attrs.filterShape[2]} input channels, x has ${g.inChannels}`);
   }

@@ -13,17 +13,13 @@
  * produces): a direct scatter loop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvGeometry, type Pad } from './geometry.ts';
-import { isStrided, spreadByStride, transposedPadding, type Padding } from './spread.ts';
+import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
+import { isStrided, spreadByStride, transposedPadding, explicitPad, type Padding } from './spread.ts';
 import { allocF32, free, heapF32, runWasmKernel, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
-interface Attrs {
-  strides: [number, number] | number;
-  dilations: [number, number] | number;
-  pad: Pad;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -34,16 +30,7 @@ export function depthwiseBackpropInputWasm(args: {
 }): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
-  const g = convGeometry({
-    xShape: attrs.inputShape,
-    filterShape: filter.shape,
-    strides: attrs.strides,
-    dilations: attrs.dilations,
-    pad: attrs.pad,
-    dimRoundingMode: attrs.dimRoundingMode,
-    depthwise: true,
-    kernel: KERNEL,
-  });
+  const g = convGeometry({ ...attrs, xShape: attrs.inputShape, filterShape: filter.shape, depthwise: true, kernel: KERNEL });
   if (filter.shape[2] !== g.inChannels) {
     throw new Error(`${KERNEL}: filter has ${filter.shape[2]} input channels, inputShape has ${g.inChannels}`);
   }
@@ -69,7 +56,7 @@ function viaFlippedConvolution(
     {
       strides: [1, 1],
       dilations: [g.dilationHeight, g.dilationWidth],
-      pad: [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]],
+      pad: explicitPad(pads),
     },
   );
   if (spread) free(backend, spread);

@@ -8,17 +8,21 @@ import * as tf from '@tensorflow/tfjs';
 
 export type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
-export interface ConvGeometryArgs {
-  /** Input shape, NHWC. */
-  xShape: number[];
-  /** Filter shape [kh, kw, inChannels, outChannels (conv) | multiplier (depthwise)]. */
-  filterShape: number[];
+/** The convolution attributes every tfjs convolution gradient kernel receives. */
+export interface ConvAttrs {
   strides: [number, number] | number;
   /** Default 1 (no dilation). */
   dilations?: [number, number] | number;
   pad: Pad;
   /** Default: none (tfjs's default, output sizes must be integral for numeric pads). */
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export interface ConvGeometryArgs extends ConvAttrs {
+  /** Input shape, NHWC. */
+  xShape: number[];
+  /** Filter shape [kh, kw, inChannels, outChannels (conv) | multiplier (depthwise)]. */
+  filterShape: number[];
   /** Default false. */
   depthwise?: boolean;
   /** Kernel name used in error messages. */

@@ -3,6 +3,7 @@
  * convolution as an ordinary stride-1 convolution of dy: dy spread by the forward
  * stride, and the padding that convolution needs.
  */
+import type * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './geometry.ts';
 import { heapF32, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
@@ -11,6 +12,11 @@ export interface Padding {
   bottom: number;
   left: number;
   right: number;
+}
+
+/** The explicit NHWC padding attribute tfjs convolution kernels take for these pads. */
+export function explicitPad(pads: Padding): tf.backend_util.ExplicitPadding {
+  return [[0, 0], [pads.top, pads.bottom], [pads.left, pads.right], [0, 0]];
 }
 
 /**
