@@ -3,13 +3,9 @@
  * 8 deck (audience and presenter views) and an embedded lesson section: no serious or critical
  * violation. axe cannot judge everything; keyboard use is tested in slides.test.ts and embed.test.ts.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations, launchBrowser, startDevServer, type RunningServer } from './harness.ts';
 
 let server: RunningServer;
 let browser: Browser;
@@ -22,29 +18,16 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Finding {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
 /** Serious and critical axe violations on the page as it is now. */
-async function seriousViolations(page: Page, ready = 'body'): Promise<Finding[]> {
+async function seriousViolations(page: Page, ready = 'body'): Promise<string[]> {
   try {
-    await page.addScriptTag({ content: axeSource });
+    return await axeViolations(page);
   } catch (error) {
     // The dev server reloads a page once when it first meets a dependency to optimise.
     if (!String(error).includes('Execution context was destroyed')) throw error;
     await page.waitForSelector(ready, { timeout: 90_000 });
-    await page.addScriptTag({ content: axeSource });
+    return axeViolations(page);
   }
-  const findings = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return findings.filter((f) => f.impact === 'serious' || f.impact === 'critical');
 }
 
 async function open(path: string, ready: string): Promise<Page> {

@@ -3,9 +3,10 @@
  * and a Vite dev server on a free localhost port. Browser tests never skip:
  * without /usr/bin/chromium they fail with a message that says what to install.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 
 export const CHROMIUM_PATH = process.env.LECTERN_CHROMIUM ?? '/usr/bin/chromium';
@@ -45,4 +46,36 @@ export async function startDevServer(): Promise<RunningServer> {
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('Vite dev server has no TCP address');
   return { url: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeArgs {
+  /** CSS selector of the part to check. Default: the whole document. */
+  include?: string;
+  /** CSS selectors left out (e.g. third-party SVG). Default none. */
+  exclude?: string[];
+  /** Impacts that count. Default serious and critical; 'all' counts every violation. */
+  impacts?: readonly string[] | 'all';
+}
+
+/** axe-core violations on the page as it is now, one line each with the first offending nodes. */
+export async function axeViolations(page: Page, { include, exclude = [], impacts = ['serious', 'critical'] }: AxeArgs = {}): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const counted = impacts === 'all' ? null : [...impacts];
+  return page.evaluate(
+    async ({ include, exclude, counted }) => {
+      interface Violation { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }
+      type Context = { include: (Document | Element)[]; exclude: string[][] };
+      // axe is the global axe-core installs in the page; typed here because it ships no page types.
+      const axe = (window as unknown as { axe: { run: (ctx: Context, options: object) => Promise<{ violations: Violation[] }> } }).axe;
+      const root = include ? document.querySelector(include) : document;
+      if (!root) throw new Error(`axe: nothing matches ${include}`);
+      const { violations } = await axe.run({ include: [root], exclude: exclude.map((s) => [s]) }, { resultTypes: ['violations'] });
+      return violations
+        .filter((v) => counted === null || counted.includes(v.impact ?? ''))
+        .map((v) => `${v.id} (${v.impact}): ${v.help} ${v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)).join('; ')}`);
+    },
+    { include: include ?? null, exclude, counted },
+  );
 }

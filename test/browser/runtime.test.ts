@@ -3,13 +3,10 @@
  * "lesson changed" choice, error isolation, the loop guard, view() inputs and the import bridge.
  * Drives test/fixtures/ui/runtime-lesson.md through the dev server's `lesson.html?file=`.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
+import { axeViolations, launchBrowser, startDevServer, type RunningServer } from './harness.ts';
 
-const require = createRequire(import.meta.url);
 const FIXTURE = '/test/fixtures/ui/runtime-lesson.md';
 const STORAGE_KEY = `lectern:edits:file:${FIXTURE}`;
 /** Generous waits: the machine is shared; these bound waiting, they assert no speed. */
@@ -317,25 +314,10 @@ describe('lesson page in Chromium', () => {
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 60"');
   });
 
-  /** Serious and critical axe-core violations on the current page, with the first offending nodes. */
-  async function axeViolations(exclude: string[] = []): Promise<string[]> {
-    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-    return page.evaluate(async (excluded) => {
-      interface Violation { id: string; impact: string; help: string; nodes: { target: string[] }[] }
-      type Context = { include: Document[]; exclude: string[][] };
-      // axe is the global axe-core installs; typed loosely because it lives in the page.
-      const axe = (window as unknown as { axe: { run: (ctx: Context) => Promise<{ violations: Violation[] }> } }).axe;
-      const { violations } = await axe.run({ include: [document], exclude: excluded.map((selector) => [selector]) });
-      return violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')})`);
-    }, exclude);
-  }
-
   it('has no serious accessibility violations (axe-core): fixture, sliders included', async () => {
     await openLesson();
     await expect.poll(() => output(6).textContent(), WAIT).toBe('"count squared is 9"');
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('has no serious accessibility violations (axe-core): the how-lessons-work lesson and the index', async () => {
@@ -343,10 +325,10 @@ describe('lesson page in Chromium', () => {
     await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
     await expect.poll(() => page.locator('.cell.is-pending').count(), WAIT).toBe(0);
     // Observable Plot's own SVG puts aria-label on <g> elements (its markup, not the page's).
-    expect(await axeViolations(['svg[class^="plot"]'])).toEqual([]);
+    expect(await axeViolations(page, { exclude: ['svg[class^="plot"]'] })).toEqual([]);
     await page.goto(`${server.url}/`);
     await page.locator('.lesson-list a').first().waitFor(WAIT);
-    expect(await axeViolations()).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('the course index lists the lessons by order and title and links to each', async () => {

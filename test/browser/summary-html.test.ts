@@ -2,14 +2,12 @@
  * The HTML summary in real Chromium: the fold opens and closes, the header stays visible while
  * the layer list scrolls, and axe-core finds no accessibility violations.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freezeAllButLast } from '../../src/ml/freeze.ts';
 import { mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
 import { summaryHtml } from '../../src/ml/summary/html.ts';
-import { launchBrowser } from './harness.ts';
+import { axeViolations, launchBrowser } from './harness.ts';
 
 let browser: Browser;
 let page: Page;
@@ -50,14 +48,7 @@ describe('summaryHtml in Chromium', () => {
   });
 
   it('has no axe-core violations', async () => {
-    const require = createRequire(import.meta.url);
-    await page.addScriptTag({ content: readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8') });
-    const violations = await page.evaluate(async () => {
-      // axe is the global axe-core installs; typed loosely here because it lives in the page.
-      const axe = (window as unknown as { axe: { run: (ctx: Element) => Promise<{ violations: { id: string; help: string }[] }> } }).axe;
-      const result = await axe.run(document.querySelector('main') as Element);
-      return result.violations.map((v) => `${v.id}: ${v.help} ${JSON.stringify((v as unknown as { nodes: { target: string[]; failureSummary: string }[] }).nodes.slice(0, 2))}`);
-    });
+    const violations = await axeViolations(page, { include: 'main', impacts: 'all' });
     expect(violations).toEqual([]);
   });
 });
