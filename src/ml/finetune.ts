@@ -25,6 +25,7 @@ import type { LabeledImages } from './data/types.ts';
 import { cloneTop, cutModel, disposeLayerWeights, type ModelCut } from './model-cut.ts';
 import { abortError, sharedFeatureCache, createFeatureCache, type FeatureCache, type FeatureLease } from './feature-cache.ts';
 import { COURSE_EARLY_STOPPING, createBestCheckpoint, createEarlyStopping, type EarlyStoppingArgs, type WeightAccess } from './early-stopping.ts';
+import { seededRandom, shuffleInPlace } from './data/random.ts';
 
 export interface FineTuneArgs {
   /** The pretrained base: a flat functional model (MobileNetV2 with include_top false). Never modified. */
@@ -200,27 +201,10 @@ export function classifierHead({ dropout, classes, seed }: HeadArgs): Head {
   };
 }
 
-/** mulberry32: a small seeded generator, so shuffles and dropout masks repeat run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** Training order for an epoch: shuffled by the run's seeded generator, or as is. */
 function permutation(n: number, random: (() => number) | null): Int32Array {
-  const order = new Int32Array(n).map((_, i) => i);
-  if (random) {
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-  }
-  return order;
+  const order = Array.from({ length: n }, (_, i) => i);
+  return Int32Array.from(random ? shuffleInPlace(order, random) : order);
 }
 
 /**
