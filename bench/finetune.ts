@@ -1,5 +1,5 @@
 /**
- * Fine-tuning speed, in Node (`npx tsx bench/finetune.ts [--json] [--backend wasm|cpu] [--quick] [--transposed-matmul]`):
+ * Fine-tuning speed, in Node (`npx tsx bench/finetune.ts [--json] [--backend wasm|cpu] [--quick]`):
  * - a default re-run of the lesson (last 4 layers, dropout 0.5, 10 epochs, 1,000 training and 500
  *   validation images at 32×32): first epoch and whole run, cold (features computed) and warm
  *   (features from the cache, as after a slider change);
@@ -18,7 +18,6 @@ import { classifierHead, fineTune, type FineTuneArgs } from '../src/ml/finetune.
 import { freezeAllButLast } from '../src/ml/freeze.ts';
 import { mobileNetV2 } from '../src/ml/mobilenetv2.ts';
 import { loadPretrainedBase } from '../src/ml/weights.ts';
-import { transposedBatchMatMulConfig } from '../src/ml/kernels/transposed-matmul.ts';
 
 export interface FineTuneBenchArgs {
   /** Backend to measure. Default 'wasm'. */
@@ -30,8 +29,6 @@ export interface FineTuneBenchArgs {
   /** Training / validation images. Default 1000 / 500 (the lesson's default). */
   trainSize?: number;
   valSize?: number;
-  /** Swap in the transposed-operand BatchMatMul (src/ml/kernels/transposed-matmul.ts) first. Default false. */
-  transposedMatMul?: boolean;
   /** Called with each figure as it is measured. */
   report?: (figure: BenchFigure) => void;
 }
@@ -122,11 +119,6 @@ export async function runFineTuneBench(args: FineTuneBenchArgs = {}): Promise<Be
     args.report?.(figure);
   };
   await selectBackend({ name: backend, fallback: false });
-  if (args.transposedMatMul && backend === 'wasm') {
-    const original = tf.getKernel('BatchMatMul', 'wasm');
-    tf.unregisterKernel('BatchMatMul', 'wasm');
-    tf.registerKernel(transposedBatchMatMulConfig(original));
-  }
   const size = 32;
   const base = await loadBase(size);
   const train = await loadSplit({ task: 'target', split: 'train', size, limit: args.trainSize ?? 1000 });
@@ -174,12 +166,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       quick: { type: 'boolean', default: false },
-      'transposed-matmul': { type: 'boolean', default: false },
     },
   });
   await runFineTuneBench({
     backend: values.backend as BackendName,
-    transposedMatMul: values['transposed-matmul'],
     ...(values.quick ? { epochs: 3, trainSize: 300, valSize: 200, wholeModelEpochs: 1 } : {}),
     report: (f) => console.log(values.json ? JSON.stringify({ ...f, imagesPerSecond: undefined }) : describe(f)),
   });

@@ -4,7 +4,7 @@
  *
  *   dx[n, ih, iw, ci] = Σ_{kh, kw, co} dy[n, oh, ow, co] · W[kh, kw, ci, co]   where ih = oh·s + kh − pad
  *
- * - 1×1, stride 1, unpadded: dx [P, Cin] = dy [P, Cout] × Wᵀ, one BatchMatMul (XNNPACK).
+ * - 1×1, stride 1, unpadded: dx [P, Cin] = dy [P, Cout] × Wᵀ, one BatchMatMul (batch-matmul.ts).
  * - otherwise: a stride-1 convolution (the wasm Conv2D kernel, XNNPACK) of dy spread
  *   by the stride, with the filter rotated 180° and its channel axes swapped
  *   [KH, KW, Cout, Cin], padded (KH−1) − pad.
@@ -48,15 +48,14 @@ function isPointwise(g: ConvGeometry): boolean {
 
 function pointwise(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const positions = g.batch * g.inHeight * g.inWidth;
-  // Wᵀ [Cout, Cin] by the wasm Transpose kernel (C++; faster than a strided JS loop on big filters).
-  const filterT = runWasmKernel('Transpose', backend, { x: withShape(filter, [g.inChannels, g.outChannels]) }, { perm: [1, 0] });
+  // dy · Wᵀ with W [Cin, Cout] flagged for transposition: Lectern's BatchMatMul (batch-matmul.ts)
+  // then packs whichever side is smaller, not a fresh transposed copy of the filter every step.
   const dx = runWasmKernel(
     'BatchMatMul',
     backend,
-    { a: withShape(dy, [1, positions, g.outChannels]), b: withShape(filterT, [1, g.outChannels, g.inChannels]) },
-    { transposeA: false, transposeB: false },
+    { a: withShape(dy, [1, positions, g.outChannels]), b: withShape(filter, [1, g.inChannels, g.outChannels]) },
+    { transposeA: false, transposeB: true },
   );
-  free(backend, filterT);
   return withShape(dx, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
 }
 

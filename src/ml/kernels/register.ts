@@ -11,7 +11,10 @@
  * but the last (BatchNormalization's reductions) become one BatchMatMul
  * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts);
  * ClipByValue's gradient (ReLU6) is one pass on wasm (clip-gradient.ts); a
- * BatchMatMul with transposed operands transposes them first (transposed-matmul.ts).
+ * BatchMatMul with transposed operands transposes them first, and one whose weights are new
+ * (training) packs the smaller operand (batch-matmul.ts), which 1×1 convolutions with new filters
+ * use too (pointwise-conv.ts). LecternAdamUpdate is a whole Adam step of one weight in one pass
+ * (adam-update.ts, used by adam.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
@@ -20,7 +23,9 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
 import { identityConfig } from './identity.ts';
 import { meanConfig, sumConfig } from './reduce-leading.ts';
-import { transposedBatchMatMulConfig } from './transposed-matmul.ts';
+import { adamUpdateKernelConfig } from './adam-update.ts';
+import { batchMatMulConfig } from './batch-matmul.ts';
+import { conv2dPointwiseConfig, fusedConv2dPointwiseConfig } from './pointwise-conv.ts';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 
@@ -28,6 +33,7 @@ export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
+  adamUpdateKernelConfig,
 ];
 
 /** Registers the missing wasm gradient kernels; returns the names it registered this call. */
@@ -54,7 +60,9 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, MakeConfig]> = [
   ['Sum', sumConfig],
   ['Mean', meanConfig],
   ['Identity', identityConfig],
-  ['BatchMatMul', withOriginalSetup(transposedBatchMatMulConfig)],
+  ['BatchMatMul', withOriginalSetup(batchMatMulConfig)],
+  ['Conv2D', conv2dPointwiseConfig],
+  ['FusedConv2D', fusedConv2dPointwiseConfig],
 ];
 
 /** Keeps the original's setup (its cwrap of the C++ function), which must run when the backend starts. */
