@@ -25,7 +25,7 @@ async function runBoth(steps: number, args: { learningRate: number; beta1?: numb
   const kernels = new Set<string>();
   for (let step = 0; step < steps; step++) {
     const gradients = SHAPES.map((s, i) => tf.randomNormal(s, 0, step % 3 === 0 ? 10 : 0.01, 'float32', 100 + 10 * step + i));
-    reference.applyGradients(Object.fromEntries(theirs.map((v, i) => [v.name, gradients[i]])));
+    reference.applyGradients(theirs.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
     const profile = await tf.profile(() => adam.apply(new Map(ours.map((v, i) => [v, gradients[i]]))));
     profile.kernels.forEach((k) => kernels.add(k.name));
     tf.dispose(gradients);
