@@ -26,6 +26,8 @@ import { cloneTop, cutModel, disposeLayerWeights, type ModelCut } from './model-
 import { abortError, sharedFeatureCache, createFeatureCache, type FeatureCache, type FeatureLease } from './feature-cache.ts';
 import { COURSE_EARLY_STOPPING, createBestCheckpoint, createEarlyStopping, type EarlyStoppingArgs, type WeightAccess } from './early-stopping.ts';
 import { seededRandom, shuffleInPlace } from './data/random.ts';
+import { nextMacrotask } from './event-loop.ts';
+import { createEpochTotals, createTrainer, type Trainer } from './train-step.ts';
 
 export interface FineTuneArgs {
   /** The pretrained base: a flat functional model (MobileNetV2 with include_top false). Never modified. */
@@ -220,29 +222,40 @@ function weightAccess(model: tf.LayersModel): WeightAccess {
 }
 
 /** Mean loss and accuracy over all images, evaluated in chunks so the page stays responsive. */
-async function evaluate(top: tf.LayersModel, features: tf.Tensor[], labels: tf.Tensor1D, chunk: number): Promise<[number, number]> {
-  const n = labels.shape[0];
-  let loss = 0;
-  let accuracy = 0;
-  for (let begin = 0; begin < n; begin += chunk) {
-    const size = Math.min(chunk, n - begin);
-    const scalars = tf.tidy(() => {
-      const xs = features.map((f) => f.slice([begin, ...f.shape.slice(1).map(() => 0)], [size, ...f.shape.slice(1)]));
-      return top.evaluate(xs, labels.slice(begin, size).toFloat(), { batchSize: chunk }) as tf.Scalar[];
-    });
-    const [l, a] = await Promise.all(scalars.map((s) => s.data()));
-    scalars.forEach((s) => s.dispose());
-    loss += l[0] * size;
-    accuracy += a[0] * size;
+async function evaluate(
+  trainer: Trainer,
+  features: tf.Tensor[],
+  labels: tf.Tensor1D,
+  chunk: number,
+  signal?: AbortSignal,
+): Promise<{ loss: number; accuracy: number }> {
+  const totals = createEpochTotals();
+  try {
+    const n = labels.shape[0];
+    for (let begin = 0; begin < n; begin += chunk) {
+      const size = Math.min(chunk, n - begin);
+      const { loss, correct } = tf.tidy(() => {
+        const xs = features.map((f) => f.slice([begin, ...f.shape.slice(1).map(() => 0)], [size, ...f.shape.slice(1)]));
+        return trainer.evaluate(xs, labels.slice(begin, size).toFloat());
+      });
+      totals.add(loss, correct, size);
+      await nextMacrotask();
+      if (signal?.aborted) throw abortError();
+    }
+    return await totals.read();
+  } finally {
+    totals.dispose();
   }
-  return [loss / n, accuracy / n];
 }
 
 /**
- * What the engine is doing, for progress displays and tests: runs started, running now (and the
- * most ever at once), finished, aborted or closed early. Module-wide, never reset.
+ * What the engine is doing, for progress displays and tests, module-wide and never reset: runs
+ * started; running now (started, neither finished nor aborted) and the most ever at once;
+ * stopping (aborted, freeing what they hold when they next resume: a run whose signal fired does
+ * no more work, it throws at its next resume); finished (completed) or aborted or closed early
+ * (stopped).
  */
-export const fineTuneActivity = { started: 0, running: 0, maxRunning: 0, completed: 0, stopped: 0 };
+export const fineTuneActivity = { started: 0, running: 0, maxRunning: 0, stopping: 0, completed: 0, stopped: 0 };
 
 /**
  * Fine-tunes the course's classifier on `args.base`. Bad arguments throw here, at the call; the
@@ -258,18 +271,35 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
   const activity = fineTuneActivity;
   activity.started++;
   activity.maxRunning = Math.max(activity.maxRunning, ++activity.running);
+  let aborted = false;
+  const onAbort = () => {
+    if (aborted) return;
+    aborted = true;
+    activity.running--;
+    activity.stopping++;
+  };
+  // (A signal-like object without events, as some tests pass, is only polled.)
+  if (typeof s.signal?.addEventListener === 'function') s.signal.addEventListener('abort', onAbort, { once: true });
+  if (s.signal?.aborted) onAbort();
+  /** Called after every await: a run whose signal fired goes no further. */
+  const stopIfAborted = () => {
+    if (s.signal?.aborted) throw abortError();
+  };
   const cache = s.cache ?? createFeatureCache({ maxBytes: Infinity });
   const random = seededRandom(s.seed);
   const leases: FeatureLease[] = [];
   const owned: tf.layers.Layer[] = [];
-  const optimizer = tf.train.adam(s.learningRate);
+  let trainer: Trainer | null = null;
   let checkpoint: ReturnType<typeof createBestCheckpoint> | null = null;
   let result: FineTuneResult | null = null;
   try {
+    stopIfAborted();
     const train = await cache.acquire(cut, s.train.x, s.signal);
     leases.push(train);
+    stopIfAborted();
     const validation = await cache.acquire(cut, s.validation.x, s.signal);
     leases.push(validation);
+    stopIfAborted();
     const featureSeconds = (performance.now() - started) / 1000;
 
     // The trainable top: clones of the layers above the cut, then the head, fed by the cached features.
@@ -278,7 +308,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     owned.push(...clones.layers, ...head.layers);
     const inputs = cut.boundary.map((t) => tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype }));
     const top = tf.model({ inputs, outputs: head.apply(clones.apply(inputs)) });
-    top.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    trainer = createTrainer(top, { learningRate: s.learningRate });
     // The same layers wired after the base's frozen part: what the caller gets back.
     const model = tf.model({ inputs: s.base.inputs, outputs: head.apply(clones.apply(cut.boundary)) });
 
@@ -292,35 +322,47 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       for (let epoch = 0; epoch < s.epochs; epoch++) {
         const epochStart = performance.now();
         const order = permutation(n, s.shuffle ? random : null);
-        let loss = 0;
-        let accuracy = 0;
-        for (let begin = 0; begin < n; begin += s.batchSize) {
-          if (s.signal?.aborted) throw abortError();
-          const size = Math.min(s.batchSize, n - begin);
-          const [xs, ys] = tf.tidy(() => {
-            const index = tf.tensor1d(order.subarray(begin, begin + size), 'int32');
-            // Labels as float32: tfjs's sparse cross-entropy floors them, which int32 tensors refuse in fit().
-            return [train.features.map((f) => tf.gather(f, index)), tf.gather(s.train.y, index).toFloat()] as const;
-          });
-          reseedDropout(head.dropouts, random);
-          try {
-            const values = (await top.trainOnBatch(xs, ys)) as number[];
-            loss += values[0] * size;
-            accuracy += values[1] * size;
-          } finally {
-            tf.dispose([...xs, ys]);
+        // The epoch's order gathered once (one kernel per tensor), then each batch is a slice.
+        const epochData = tf.tidy(() => {
+          const index = tf.tensor1d(order, 'int32');
+          return { features: train.features.map((f) => tf.gather(f, index)), labels: tf.gather(s.train.y, index).toFloat() as tf.Tensor1D };
+        });
+        const totals = createEpochTotals();
+        let trained: { loss: number; accuracy: number };
+        try {
+          for (let begin = 0; begin < n; begin += s.batchSize) {
+            // Let the page paint and handle input (a slider change aborts this run) before each step.
+            await nextMacrotask();
+            stopIfAborted();
+            const size = Math.min(s.batchSize, n - begin);
+            const [xs, ys] = tf.tidy(() => [
+              epochData.features.map((f) => f.slice(begin, size)),
+              epochData.labels.slice(begin, size),
+            ] as const);
+            reseedDropout(head.dropouts, random);
+            try {
+              const { loss, correct } = trainer.step(xs, ys);
+              totals.add(loss, correct, size);
+            } finally {
+              tf.dispose([...xs, ys]);
+            }
           }
+          trained = await totals.read();
+          stopIfAborted();
+        } finally {
+          totals.dispose();
+          tf.dispose([...epochData.features, epochData.labels]);
         }
-        if (s.signal?.aborted) throw abortError();
-        const [valLoss, valAccuracy] = await evaluate(top, validation.features, s.validation.y, 256);
+        const validated = await evaluate(trainer, validation.features, s.validation.y, 256, s.signal);
+        stopIfAborted();
         const now = performance.now();
         const log: EpochLog = {
           epoch: epoch + 1,
           epochs: s.epochs,
-          loss: loss / n,
-          accuracy: accuracy / n,
-          val_loss: valLoss,
-          val_accuracy: valAccuracy,
+          loss: trained.loss,
+          accuracy: trained.accuracy,
+          val_loss: validated.loss,
+          val_accuracy: validated.accuracy,
           seconds: (now - epochStart) / 1000,
           elapsed: (now - started) / 1000,
         };
@@ -328,6 +370,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
         checkpoint.onEpochEnd(epoch, log);
         const stop = stopper?.onEpochEnd(epoch, log) ?? false;
         yield log;
+        stopIfAborted();
         if (stop) {
           stoppedEpoch = epoch + 1;
           break;
@@ -367,12 +410,14 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     checkpoint = null; // now owned by the result
     return result;
   } finally {
-    activity.running--;
+    if (typeof s.signal?.removeEventListener === 'function') s.signal.removeEventListener('abort', onAbort);
+    if (aborted) activity.stopping--;
+    else activity.running--;
     if (result) activity.completed++;
     else activity.stopped++;
     leases.forEach((lease) => lease.release());
     if (!s.cache) cache.clear();
-    optimizer.dispose();
+    trainer?.dispose();
     checkpoint?.dispose();
     disposeLayerWeights(owned);
   }
