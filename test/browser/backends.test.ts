@@ -42,6 +42,7 @@ async function openFixture(browser: Browser, url: string): Promise<Page> {
 const start = (page: Page, name: string, options: { missingWasm?: boolean } = {}) =>
   page.evaluate(([n, o]) => window.lecternBackendTest.start(n as 'wasm', o), [name, options] as const) as Promise<State>;
 const train = (page: Page, steps: number) => page.evaluate((s) => window.lecternBackendTest.train(s), steps) as Promise<Trained>;
+const adam = (page: Page) => page.evaluate(() => window.lecternBackendTest.adam());
 
 function expectLearning(result: Trained, backend: string): void {
   expect(result.backend).toBe(backend);
@@ -57,10 +58,13 @@ async function trainsOnBothBackends(page: Page, threaded: boolean): Promise<void
   expect(wasm.crossOriginIsolated).toBe(threaded);
   expect(wasm.status!.wasm).toMatchObject({ threads: threaded, simd: true });
   expectLearning(await train(page, 6), 'wasm');
+  // Lectern's Adam: the fused SIMD kernel on wasm (shared memory when threaded), equal to tfjs's.
+  expect(await adam(page)).toEqual({ backend: 'wasm', largestDifference: 0, fusedKernel: true, tensorsLeaked: 0 });
 
   const webgl = await start(page, 'webgl');
   expect(webgl.status).toMatchObject({ active: 'webgl', fellBack: false, message: 'Running on WebGL.' });
   expectLearning(await train(page, 6), 'webgl');
+  expect(await adam(page)).toMatchObject({ backend: 'webgl', fusedKernel: false, tensorsLeaked: 0 });
 
   const afterLoss = (await page.evaluate(() => window.lecternBackendTest.loseWebGL())) as State;
   expect(afterLoss.status!.active).toBe('wasm');
