@@ -1,5 +1,5 @@
 /**
- * Fine-tuning speed, in Node (`npx tsx bench/finetune.ts [--json] [--backend wasm|cpu] [--quick]`):
+ * Fine-tuning speed, in Node (`npx tsx bench/finetune.ts [--json] [--backend wasm|cpu] [--quick] [--trainable-last 4]`):
  * - a default re-run of the lesson (last 4 layers, dropout 0.5, 10 epochs, 1,000 training and 500
  *   validation images at 32×32): first epoch and whole run, cold (features computed) and warm
  *   (features from the cache, as after a slider change);
@@ -23,6 +23,8 @@ import { loadPretrainedBase } from '../src/ml/weights.ts';
 export interface FineTuneBenchArgs {
   /** Backend to measure. Default 'wasm'. */
   backend?: BackendName;
+  /** Trainable last layers. Default 4 (the lesson's default, the deck's example). */
+  trainableLast?: number;
   /** Epochs of the default run. Default 10 (the lesson's default). */
   epochs?: number;
   /** Epochs of fit() on the whole model (it is slow; its per-epoch time is what counts). Default 2. */
@@ -151,7 +153,8 @@ export async function runFineTuneBench(args: FineTuneBenchArgs = {}): Promise<Be
   const validation = await loadSplit({ task: 'target', split: 'validation', size, limit: args.valSize ?? 500 });
   const data = { train, validation };
   const cache = createFeatureCache();
-  const settings: FineTuneArgs = { base, data, trainableLast: 4, dropout: 0.5, epochs, cache };
+  const trainableLast = args.trainableLast ?? 4;
+  const settings: FineTuneArgs = { base, data, trainableLast, dropout: 0.5, epochs, cache };
   try {
     const cold = await timedRun(settings);
     emit({ name: 'finetune.cold.first-epoch', backend, ...cold.firstEpoch, goal: 'features + 1 epoch' });
@@ -160,12 +163,12 @@ export async function runFineTuneBench(args: FineTuneBenchArgs = {}): Promise<Be
     emit({ name: 'finetune.rerun.first-epoch', backend, ...warm.firstEpoch, goal: '<= 1.5 s' });
     emit({ name: 'finetune.rerun.run', backend, ...warm.total, goal: '<= 10 s' });
 
-    const whole = await timedWholeModelFit(size, 4, data, args.wholeModelEpochs ?? 2);
+    const whole = await timedWholeModelFit(size, trainableLast, data, args.wholeModelEpochs ?? 2);
     const wholeEpoch = { seconds: median(whole.map((e) => e.seconds)), cpuSeconds: median(whole.map((e) => e.cpuSeconds)) };
     const cachedEpoch = { seconds: warm.total.seconds / warm.epochSeconds.length, cpuSeconds: warm.total.cpuSeconds / warm.epochSeconds.length };
     emit({ name: 'fit-whole-model.epoch', backend, ...wholeEpoch });
     emit({ name: 'finetune.cached.epoch', backend, ...cachedEpoch });
-    const bound = arithmeticBound(base, 4, train.y.shape[0], validation.y.shape[0]);
+    const bound = arithmeticBound(base, trainableLast, train.y.shape[0], validation.y.shape[0]);
     emit({
       name: 'finetune.cache-speedup.arithmetic-bound',
       backend,
@@ -203,10 +206,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       json: { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       quick: { type: 'boolean', default: false },
+      'trainable-last': { type: 'string', default: '4' },
     },
   });
   await runFineTuneBench({
     backend: values.backend as BackendName,
+    trainableLast: Number(values['trainable-last']),
     ...(values.quick ? { epochs: 3, trainSize: 300, valSize: 200, wholeModelEpochs: 1 } : {}),
     report: (f) => console.log(values.json ? JSON.stringify({ ...f, imagesPerSecond: undefined }) : describe(f)),
   });
