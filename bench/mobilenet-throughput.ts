@@ -1,8 +1,9 @@
 /**
  * Throughput of MobileNetV2 (alpha 1.0, include_top false, the course's classifier
  * head on top) in Node: images per second of a forward pass (inference) and of a
- * training step (model.trainOnBatch: forward, backward, Adam update) with the last
- * N base layers trainable, per backend. Each figure is measured over `batches`
+ * training step as Lectern trains (src/ml/train-step.ts: forward, backward, Adam update,
+ * the computation of tfjs's fit(), with the fused Adam on wasm) with the last N base layers
+ * trainable, per backend. Each figure is measured over `batches`
  * batches after one warm-up batch (which compiles XNNPACK operators and fills
  * caches).
  */
@@ -11,6 +12,7 @@ import { selectBackend, type BackendName, type BackendStatus } from '../src/ml/b
 import { classifierHead } from '../src/ml/finetune.ts';
 import { freezeAllButLast } from '../src/ml/freeze.ts';
 import { mobileNetV2 } from '../src/ml/mobilenetv2.ts';
+import { createTrainer, type Trainer } from '../src/ml/train-step.ts';
 
 /** What is measured: a forward pass, or a training step with the last N base layers trainable. */
 export type BenchCase = { kind: 'forward' } | { kind: 'train'; trainableLast: number; label: string };
@@ -67,11 +69,12 @@ export async function measureThroughput(args: ThroughputArgs): Promise<{ status:
   const head = classifierHead({ dropout: 0.2, classes: CLASSES, seed: 2 });
   const model = tf.model({ inputs: input, outputs: head.apply(base.apply(input) as tf.SymbolicTensor) });
   const x = tf.randomUniform([batch, rows, rows, 3], -1, 1, 'float32', 3);
-  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % CLASSES), 'float32');
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % CLASSES), 'float32') as tf.Tensor1D;
   const results: Measurement[] = [];
+  const trainers: Trainer[] = [];
   try {
     for (const c of args.cases ?? DEFAULT_CASES) {
-      const step = c.kind === 'forward' ? () => forward(model, x) : await trainingStep(model, base, c.trainableLast, x, y);
+      const step = c.kind === 'forward' ? () => forward(model, x) : trainingStep(model, base, c.trainableLast, x, y, trainers);
       await step();
       const start = performance.now();
       for (let i = 0; i < batches; i++) await step();
@@ -91,7 +94,7 @@ export async function measureThroughput(args: ThroughputArgs): Promise<{ status:
     }
   } finally {
     tf.dispose([x, y]);
-    model.optimizer?.dispose();
+    trainers.forEach((t) => t.dispose());
     model.dispose();
   }
   const leaked = tf.memory().numTensors - tensorsBefore;
@@ -105,18 +108,21 @@ async function forward(model: tf.LayersModel, x: tf.Tensor): Promise<void> {
   out.dispose();
 }
 
-async function trainingStep(
+function trainingStep(
   model: tf.LayersModel,
   base: tf.LayersModel,
   trainableLast: number,
   x: tf.Tensor,
-  y: tf.Tensor,
-): Promise<() => Promise<void>> {
+  y: tf.Tensor1D,
+  trainers: Trainer[],
+): () => Promise<void> {
   freezeAllButLast(base, trainableLast);
-  model.optimizer?.dispose();
-  // tfjs needs compile() again after `trainable` changes.
-  model.compile({ optimizer: tf.train.adam(1e-4), loss: 'sparseCategoricalCrossentropy' });
+  // A trainer takes the model's trainable weights when made: a new one after `trainable` changes.
+  const trainer = createTrainer(model, { learningRate: 1e-4 });
+  trainers.push(trainer);
   return async () => {
-    await model.trainOnBatch(x, y);
+    const { loss, correct } = trainer.step([x], y);
+    await loss.data(); // the step has run (wasm and cpu run kernels at once; webgl when read)
+    tf.dispose([loss, correct]);
   };
 }

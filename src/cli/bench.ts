@@ -12,7 +12,8 @@ import { caseName, DEFAULT_CASES, measureThroughput, type Measurement } from '..
 const USAGE = `Usage: lectern bench [--rows 32] [--batch 12] [--batches 2] [--backends wasm,cpu] [--json]
 
 Measures MobileNetV2 (alpha 1.0, course head) images per second in Node: a forward pass, and a
-training step (trainOnBatch, Adam) with the last 4, the last 30 and all 154 base layers trainable.
+training step (Lectern's trainer: fit()'s computation, Adam) with the last 4, the last 30 and all 154
+base layers trainable.
   --rows      input rows and columns (default 32, the lesson's resolution)
   --batch     images per batch (default 12, the course's batch size)
   --batches   measured batches per figure, after one warm-up batch (default 2)
