@@ -1,6 +1,6 @@
 /**
  * createAdam (src/ml/adam.ts) against tfjs's own Adam (tf.train.adam), the reference it follows:
- * on wasm through the fused SIMD kernel (kernels/adam-update.ts, simd-adam.ts), on cpu through
+ * on wasm through the fused SIMD kernel (kernels/adam-update.ts, simd.ts), on cpu through
  * tfjs ops. Sizes that are not multiples of 4 exercise the kernel's scalar tail.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAdam } from '../../src/ml/adam.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
 import { ADAM_UPDATE_KERNEL } from '../../src/ml/kernels/adam-update.ts';
-import { simdAdamFor, simdAdamModuleBytes } from '../../src/ml/kernels/simd-adam.ts';
+import { simdKernelsFor, simdModuleBytes } from '../../src/ml/kernels/simd.ts';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -69,11 +69,11 @@ describe.each(['wasm', 'cpu'] as const)('createAdam(args).apply(gradients) on %s
 
 describe('the SIMD Adam module', () => {
   it('is valid WebAssembly for shared and unshared memories and computes one step as f32 arithmetic does', () => {
-    expect(WebAssembly.validate(simdAdamModuleBytes(false))).toBe(true);
-    expect(WebAssembly.validate(simdAdamModuleBytes(true))).toBe(true);
+    expect(WebAssembly.validate(simdModuleBytes(false))).toBe(true);
+    expect(WebAssembly.validate(simdModuleBytes(true))).toBe(true);
     const memory = new WebAssembly.Memory({ initial: 1 });
-    const adam = simdAdamFor(memory);
-    expect(adam).not.toBeNull();
+    const adam = simdKernelsFor(memory)?.adam;
+    expect(adam).toBeDefined();
     const heap = new Float32Array(memory.buffer);
     const n = 8;
     for (let i = 0; i < n; i++) [heap[i], heap[n + i], heap[2 * n + i], heap[3 * n + i]] = [1 + i, (i - 3) / 10, i / 100, i / 1000];

@@ -3,7 +3,7 @@
  * weight, its gradient and its two moments and returns the new weight and moments. tfjs's Adam
  * spends ~10 full-size kernels per weight (each with its own allocation and dispatch): for the
  * layers fine-tuning trains by default (Conv_1's 409,600 weights, the head's 164k) that is ≈7 ms
- * of a ≈21 ms step. The loop is WebAssembly SIMD (simd-adam.ts), with tfjs's f32 arithmetic in
+ * of a ≈21 ms step. The loop is WebAssembly SIMD (simd.ts), with tfjs's f32 arithmetic in
  * tfjs's order (tfjs-core adam_optimizer.ts), so results equal tfjs's Adam:
  *
  *   m' = m·β1 + g·(1−β1)    v' = v·β2 + (g·g)·(1−β2)    w' = ((m'/c1) / (√(v'/c2) + ε))·(−lr) + w
@@ -12,7 +12,7 @@
  * memory cannot be reached, `fusedAdamUsable` is false and adam.ts uses tfjs ops instead.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { simdAdamFor, type SimdAdam } from './simd-adam.ts';
+import { simdKernelsOf } from './simd.ts';
 import { allocF32, heapF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 export const ADAM_UPDATE_KERNEL = 'LecternAdamUpdate';
@@ -29,21 +29,9 @@ export interface AdamUpdateAttrs {
 
 type Inputs = { value: TensorInfo; gradient: TensorInfo; m: TensorInfo; v: TensorInfo };
 
-/** The backend's WebAssembly.Memory (Emscripten keeps it as asm.memory, or wasmMemory when threaded). */
-function backendMemory(backend: BackendWasm): WebAssembly.Memory | null {
-  const module = backend.wasm as unknown as { asm?: { memory?: unknown }; wasmMemory?: unknown };
-  const memory = module.asm?.memory ?? module.wasmMemory;
-  return memory instanceof WebAssembly.Memory ? memory : null;
-}
-
-function simdAdamOf(backend: BackendWasm): SimdAdam | null {
-  const memory = backendMemory(backend);
-  return memory ? simdAdamFor(memory) : null;
-}
-
 /** True when LecternAdamUpdate can run on this wasm backend (SIMD and its memory available). */
 export function fusedAdamUsable(backend: unknown): boolean {
-  return typeof backend === 'object' && backend !== null && 'wasm' in backend && simdAdamOf(backend as BackendWasm) !== null;
+  return typeof backend === 'object' && backend !== null && 'wasm' in backend && simdKernelsOf(backend as BackendWasm) !== null;
 }
 
 const f32 = Math.fround;
@@ -51,7 +39,7 @@ const f32 = Math.fround;
 function adamUpdateWasm(args: { inputs: Inputs; backend: BackendWasm; attrs: AdamUpdateAttrs }): TensorInfo[] {
   const { inputs, backend, attrs } = args;
   const { value, gradient, m, v } = inputs;
-  const adam = simdAdamOf(backend);
+  const adam = simdKernelsOf(backend)?.adam;
   if (!adam) throw new Error(`${ADAM_UPDATE_KERNEL}: this engine has no WebAssembly SIMD; use tfjs's Adam`);
   const size = value.shape.reduce((p, d) => p * d, 1);
   for (const [name, t] of Object.entries({ gradient, m, v })) {

@@ -2,10 +2,12 @@
  * The gradient of ClipByValue (ReLU6 in MobileNetV2 is relu then clip to [0, 6]):
  * dy where min ≤ x ≤ max, else 0. tfjs-core builds it from five full-size kernels
  * (GreaterEqual, LessEqual, LogicalAnd, ZerosLike, Select); on wasm Lectern does it
- * in one pass with its own kernel, LecternClipByValueGrad. Other backends keep
- * tfjs-core's formula, unchanged.
+ * in one pass with its own kernel, LecternClipByValueGrad (WebAssembly SIMD, simd.ts, where
+ * the engine has it; a JavaScript loop otherwise and for the last size % 4 values). Other
+ * backends keep tfjs-core's formula, unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
+import { simdKernelsOf } from './simd.ts';
 import { allocF32, heapF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 export const CLIP_GRAD_KERNEL = 'LecternClipByValueGrad';
@@ -24,7 +26,11 @@ function clipGradWasm(args: { inputs: { dy: TensorInfo; x: TensorInfo }; backend
   const xs = heapF32(backend, x);
   if (dys.length !== xs.length) throw new Error(`${CLIP_GRAD_KERNEL}: dy [${dy.shape}] and x [${x.shape}] differ in size`);
   const { clipValueMin: min, clipValueMax: max } = attrs;
-  for (let i = 0; i < dst.length; i++) {
+  const clipGrad = simdKernelsOf(backend)?.clipGrad;
+  // The bounds as float32, as the tensors hold them (ReLU6: 0 and 6 are exact either way).
+  const vectorised = clipGrad && Math.fround(min) === min && Math.fround(max) === max ? dst.length - (dst.length % 4) : 0;
+  if (vectorised > 0) clipGrad!(xs.byteOffset, dys.byteOffset, dst.byteOffset, vectorised * 4, min, max);
+  for (let i = vectorised; i < dst.length; i++) {
     const v = xs[i];
     dst[i] = v >= min && v <= max ? dys[i] : 0;
   }

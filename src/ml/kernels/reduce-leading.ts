@@ -3,11 +3,13 @@
  * reduces only innermost axes, so it first transposes [N, H, W, C] to [C, N·H·W]
  * (a slow generic kernel) — and BatchNormalization's statistics and gradients
  * reduce exactly that way, several times per layer and step. Here the reduction is
- * one BatchMatMul (XNNPACK) of a row of ones by x seen as [N·H·W, C]. Any other
+ * one pass of a WebAssembly SIMD column sum over x seen as [N·H·W, C] (simd.ts) when C is a
+ * multiple of 4, else one BatchMatMul (XNNPACK) of a row of ones by x. Any other
  * reduction, or a non-float32 tensor, goes to the wasm backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { allocF32, free, heapF32, runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
+import { simdKernelsOf } from './simd.ts';
+import { allocF32, free, heapF32, runWasmKernel, withShape, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 interface Attrs {
   axis: number | number[];
@@ -34,6 +36,15 @@ function reduceLeading(args: Args, mean: boolean, original: tf.KernelConfig | un
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
   }
   const channels = x.shape[rank - 1];
+  const shape = attrs.keepDims ? [...Array.from({ length: rank - 1 }, () => 1), channels] : [channels];
+  const columnSum = channels % 4 === 0 ? simdKernelsOf(backend)?.columnSum : undefined;
+  if (columnSum) {
+    const out = zerosF32(backend, shape);
+    const sums = heapF32(backend, out);
+    columnSum(heapF32(backend, x).byteOffset, sums.byteOffset, rows, channels * 4);
+    if (mean) for (let c = 0; c < channels; c++) sums[c] /= rows;
+    return out;
+  }
   const ones = allocF32(backend, [1, 1, rows]);
   heapF32(backend, ones).fill(mean ? 1 / rows : 1);
   const product = runWasmKernel(
@@ -43,7 +54,6 @@ function reduceLeading(args: Args, mean: boolean, original: tf.KernelConfig | un
     { transposeA: false, transposeB: false },
   );
   free(backend, ones);
-  const shape = attrs.keepDims ? [...Array.from({ length: rank - 1 }, () => 1), channels] : [channels];
   return withShape(product, shape);
 }
 
