@@ -322,11 +322,6 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       for (let epoch = 0; epoch < s.epochs; epoch++) {
         const epochStart = performance.now();
         const order = permutation(n, s.shuffle ? random : null);
-        // The epoch's order gathered once (one kernel per tensor), then each batch is a slice.
-        const epochData = tf.tidy(() => {
-          const index = tf.tensor1d(order, 'int32');
-          return { features: train.features.map((f) => tf.gather(f, index)), labels: tf.gather(s.train.y, index).toFloat() as tf.Tensor1D };
-        });
         const totals = createEpochTotals();
         let trained: { loss: number; accuracy: number };
         try {
@@ -335,10 +330,12 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
             await nextMacrotask();
             stopIfAborted();
             const size = Math.min(s.batchSize, n - begin);
-            const [xs, ys] = tf.tidy(() => [
-              epochData.features.map((f) => f.slice(begin, size)),
-              epochData.labels.slice(begin, size),
-            ] as const);
+            // Gathered per batch, not per epoch: a shuffled copy of the features could double the
+            // memory of a deep cut (up to ~100 KB per image at 32×32).
+            const [xs, ys] = tf.tidy(() => {
+              const index = tf.tensor1d(order.subarray(begin, begin + size), 'int32');
+              return [train.features.map((f) => tf.gather(f, index)), tf.gather(s.train.y, index).toFloat() as tf.Tensor1D] as const;
+            });
             reseedDropout(head.dropouts, random);
             try {
               const { loss, correct } = trainer.step(xs, ys);
@@ -351,7 +348,6 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
           stopIfAborted();
         } finally {
           totals.dispose();
-          tf.dispose([...epochData.features, epochData.labels]);
         }
         const validated = await evaluate(trainer, validation.features, s.validation.y, 256, s.signal);
         stopIfAborted();
