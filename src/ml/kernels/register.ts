@@ -14,13 +14,15 @@
  * BatchMatMul with transposed operands transposes them first, and one whose weights are new
  * (training) packs the smaller operand (batch-matmul.ts), which 1×1 convolutions with new filters
  * use too (pointwise-conv.ts). LecternAdamUpdate is a whole Adam step of one weight in one pass
- * (adam-update.ts, used by adam.ts).
+ * (adam-update.ts, used by adam.ts). GatherV2 along the first axis copies whole rows
+ * (gather-rows.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
 import { registerFastClipGradient } from './clip-gradient.ts';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.ts';
+import { gatherRowsConfig } from './gather-rows.ts';
 import { identityConfig } from './identity.ts';
 import { meanConfig, sumConfig } from './reduce-leading.ts';
 import { adamUpdateKernelConfig } from './adam-update.ts';
@@ -60,6 +62,7 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, MakeConfig]> = [
   ['Sum', sumConfig],
   ['Mean', meanConfig],
   ['Identity', identityConfig],
+  ['GatherV2', gatherRowsConfig],
   ['BatchMatMul', withOriginalSetup(batchMatMulConfig)],
   ['Conv2D', conv2dPointwiseConfig],
   ['FusedConv2D', fusedConv2dPointwiseConfig],
