@@ -293,6 +293,9 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
   let checkpoint: ReturnType<typeof createBestCheckpoint> | null = null;
   let result: FineTuneResult | null = null;
   try {
+    // Start in a task of its own: whatever the page updates with this change (the summary) is
+    // painted before the run builds its models (~30–70 ms) or takes its features from the cache.
+    await nextMacrotask();
     stopIfAborted();
     const train = await cache.acquire(cut, s.train.x, s.signal);
     leases.push(train);
