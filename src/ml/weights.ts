@@ -268,6 +268,7 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
     alpha: metadata.alpha,
     includeTop,
     classes: metadata.classes.length,
+    initialWeights: 'zeros', // every weight is set below
   });
   try {
     checkWeightsAgainst(model, specs, jsonFile, includeTop ? () => false : isHead);

@@ -131,6 +131,21 @@ describe('mobileNetV2 seed', () => {
   });
 });
 
+describe('mobileNetV2 initialWeights', () => {
+  it("'zeros' builds the same layers and shapes with every kernel zero (for loaders that set all weights)", () => {
+    const args = { includeTop: true, classes: 4, alpha: 0.35, inputShape: [32, 32, 3] as [number, number, number] };
+    const [random, zeros] = [mobileNetV2({ ...args, seed: 3 }), mobileNetV2({ ...args, initialWeights: 'zeros' })];
+    expect(zeros.layers.map((l) => l.name)).toEqual(random.layers.map((l) => l.name));
+    expect(zeros.weights.map((w) => w.shape)).toEqual(random.weights.map((w) => w.shape));
+    const largest = (m: tf.LayersModel, pattern: RegExp) =>
+      Math.max(...m.weights.filter((w) => pattern.test(w.originalName)).map((w) => tf.tidy(() => w.read().abs().max().dataSync()[0])));
+    expect(largest(zeros, /kernel/)).toBe(0);
+    expect(largest(random, /kernel/)).toBeGreaterThan(0);
+    random.dispose();
+    zeros.dispose();
+  });
+});
+
 describe('mobileNetV2 rejects bad arguments with a clear message', () => {
   it.each([
     [{ alpha: 0.6 }, /alpha must be one of 0\.35, 0\.5, 0\.75, 1\.0, 1\.3, 1\.4; got 0\.6/],
