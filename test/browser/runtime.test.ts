@@ -195,11 +195,14 @@ describe('lesson page in Chromium', () => {
     const values = out.locator(':scope > details'); // the displayed values, not nested entries
     await expect.poll(() => values.count(), WAIT).toBe(2);
     expect(await values.locator(':scope > summary').allTextContents()).toEqual(['{a: 1, b: …, c: "x"}', 'Tensor float32 [3]']);
+    // The inspector fills an entry list on the details' toggle event, a task after the click: wait for it.
     await values.first().locator(':scope > summary').click();
-    expect(await values.first().locator('.insp-entries > li').allTextContents())
+    await expect
+      .poll(() => values.first().locator('.insp-entries > li').allTextContents(), WAIT)
       .toEqual(['a: 1', 'b: Array(2) [1, 2]', 'c: "x"']);
     await values.nth(1).locator(':scope > summary').click();
-    expect(await values.nth(1).locator('pre').textContent()).toMatch(/shape: \[3\][\s\S]*\[1, 2, 3\]/);
+    await expect.poll(async () => (await values.nth(1).locator('pre').count()) > 0 && (await values.nth(1).locator('pre').textContent()), WAIT)
+      .toMatch(/shape: \[3\][\s\S]*\[1, 2, 3\]/);
     expect(await out.locator('p').textContent()).toBe('a DOM node');
   });
 
