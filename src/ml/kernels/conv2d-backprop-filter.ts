@@ -10,7 +10,7 @@
  * MobileNetV2) colsᵀ is simply xᵀ, produced by the wasm Transpose kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
+import { convGeometry, expectShape, isPointwise, type ConvAttrs, type ConvGeometry } from './geometry.ts';
 import {
   allocF32,
   free,
@@ -53,14 +53,6 @@ export function conv2dBackpropFilterWasm(args: {
   );
   free(backend, colsT);
   return withShape(product, [...attrs.filterShape]);
-}
-
-/** A 1×1, stride-1, unpadded convolution: its patches are the input itself. */
-function isPointwise(g: ConvGeometry): boolean {
-  return (
-    g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight && g.outWidth === g.inWidth
-  );
 }
 
 /** colsᵀ [KH·KW·Cin, N·OH·OW]: row (kh, kw, ci), column (n, oh, ow); zero where the patch hangs over the padding. */

@@ -11,8 +11,8 @@
  * - padding wider than the filter (no tfjs layer makes it): the original kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
-import { isStrided, spreadByStride, transposedPadding, explicitPad, type Padding } from './spread.ts';
+import { convGeometry, expectShape, isPointwise, type ConvAttrs, type ConvGeometry } from './geometry.ts';
+import { convolveSpread, transposedPadding, type Padding } from './spread.ts';
 import { allocF32, free, heapF32, runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'Conv2DBackpropInput';
@@ -39,13 +39,6 @@ export function conv2dBackpropInputWasm(args: Args, original?: tf.KernelConfig):
   return pads ? viaRotatedConvolution(backend, dy, filter, g, pads) : fallback();
 }
 
-function isPointwise(g: ConvGeometry): boolean {
-  return (
-    g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight && g.outWidth === g.inWidth
-  );
-}
-
 function pointwise(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const positions = g.batch * g.inHeight * g.inWidth;
   // dy · Wᵀ with W [Cin, Cout] flagged for transposition: Lectern's BatchMatMul (batch-matmul.ts)
@@ -66,20 +59,8 @@ function viaRotatedConvolution(
   g: ConvGeometry,
   pads: Padding,
 ): TensorInfo {
-  const spread = isStrided(g) ? spreadByStride(backend, dy, g, g.outChannels) : null;
   const rotated = rotatedSwapped(backend, filter, g);
-  const dx = runWasmKernel(
-    'Conv2D',
-    backend,
-    { x: spread ?? dy, filter: rotated },
-    {
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: explicitPad(pads),
-      dataFormat: 'NHWC',
-    },
-  );
-  if (spread) free(backend, spread);
+  const dx = convolveSpread(backend, 'Conv2D', dy, rotated, g, pads, g.outChannels, { dilations: [1, 1], dataFormat: 'NHWC' });
   free(backend, rotated);
   expectShape(KERNEL, 'transposed convolution', dx.shape, [g.batch, g.inHeight, g.inWidth, g.inChannels]);
   return dx;

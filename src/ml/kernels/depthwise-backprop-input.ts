@@ -14,8 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, expectShape, type ConvAttrs, type ConvGeometry } from './geometry.ts';
-import { isStrided, spreadByStride, transposedPadding, explicitPad, type Padding } from './spread.ts';
-import { allocF32, free, heapF32, runWasmKernel, type BackendWasm, type TensorInfo } from './wasm-access.ts';
+import { convolveSpread, transposedPadding, type Padding } from './spread.ts';
+import { allocF32, free, heapF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'DepthwiseConv2dNativeBackpropInput';
 
@@ -47,19 +47,10 @@ function viaFlippedConvolution(
   pads: Padding,
 ): TensorInfo {
   const CM = g.inChannels * g.multiplier;
-  const spread = isStrided(g) ? spreadByStride(backend, dy, g, CM) : null;
   const flipped = flipFilter(backend, filter, g);
-  const perChannel = runWasmKernel(
-    'DepthwiseConv2dNative',
-    backend,
-    { x: spread ?? dy, filter: flipped },
-    {
-      strides: [1, 1],
-      dilations: [g.dilationHeight, g.dilationWidth],
-      pad: explicitPad(pads),
-    },
-  );
-  if (spread) free(backend, spread);
+  const perChannel = convolveSpread(backend, 'DepthwiseConv2dNative', dy, flipped, g, pads, CM, {
+    dilations: [g.dilationHeight, g.dilationWidth],
+  });
   free(backend, flipped);
   expectShape(KERNEL, 'transposed convolution', perChannel.shape, [g.batch, g.inHeight, g.inWidth, CM]);
   if (g.multiplier === 1) return perChannel;

@@ -88,6 +88,18 @@ export function convGeometry(args: ConvGeometryArgs): ConvGeometry {
   };
 }
 
+/**
+ * A 1×1, stride-1, unpadded convolution: each output position is its input position times the
+ * filter, so the convolution and both its gradients are plain matrix products over [N·H·W, C].
+ * (Dilation does not matter for a 1×1 filter.)
+ */
+export function isPointwise(g: ConvGeometry): boolean {
+  return (
+    g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
+    g.padTop === 0 && g.padLeft === 0 && g.outHeight === g.inHeight && g.outWidth === g.inWidth
+  );
+}
+
 /** Throws a clear message when a tensor's shape disagrees with the geometry. */
 export function expectShape(kernel: string, what: string, actual: number[], expected: number[]): void {
   if (actual.length !== expected.length || actual.some((d, i) => d !== expected[i])) {

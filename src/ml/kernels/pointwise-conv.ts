@@ -11,7 +11,7 @@
  * without bias or activation. Everything else goes to the original kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { convGeometry, type ConvAttrs, type ConvGeometry } from './geometry.ts';
+import { convGeometry, isPointwise, type ConvAttrs } from './geometry.ts';
 import { runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 interface Attrs extends ConvAttrs {
@@ -22,14 +22,6 @@ interface Attrs extends ConvAttrs {
 
 /** Filters (by dataId) that went to the original kernel, which keeps them packed. */
 const seenFilters = new WeakSet<object>();
-
-function isPointwise(g: ConvGeometry): boolean {
-  return (
-    g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 &&
-    g.dilationHeight === 1 && g.dilationWidth === 1 && g.padTop === 0 && g.padLeft === 0 &&
-    g.outHeight === g.inHeight && g.outWidth === g.inWidth
-  );
-}
 
 function pointwiseConfig(kernelName: 'Conv2D' | 'FusedConv2D', original: tf.KernelConfig | undefined): tf.KernelConfig {
   if (!original) throw new Error(`Lectern wasm kernel: the wasm backend has no '${kernelName}' kernel to speed up`);

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ConvGeometry } from './geometry.ts';
-import { heapF32, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
+import { free, heapF32, runWasmKernel, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 export interface Padding {
   top: number;
@@ -56,4 +56,28 @@ export function spreadByStride(backend: BackendWasm, dy: TensorInfo, g: ConvGeom
 
 export function isStrided(g: ConvGeometry): boolean {
   return g.strideHeight > 1 || g.strideWidth > 1;
+}
+
+/**
+ * The transposed convolution itself: `kernel` (the wasm backend's Conv2D or
+ * DepthwiseConv2dNative) at stride 1 over dy spread by the forward stride, padded by `pads`,
+ * with the filter the caller prepared (rotated 180°); dy has `channels` channels. The spread copy
+ * is freed here.
+ */
+export function convolveSpread(
+  backend: BackendWasm,
+  kernel: 'Conv2D' | 'DepthwiseConv2dNative',
+  dy: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+  pads: Padding,
+  channels: number,
+  attrs: { dilations: [number, number]; dataFormat?: 'NHWC' },
+): TensorInfo {
+  const spread = isStrided(g) ? spreadByStride(backend, dy, g, channels) : null;
+  try {
+    return runWasmKernel(kernel, backend, { x: spread ?? dy, filter }, { ...attrs, strides: [1, 1], pad: explicitPad(pads) });
+  } finally {
+    if (spread) free(backend, spread);
+  }
 }
