@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { convGeometry, expectShape, isPointwise, type ConvAttrs, type ConvGeometry } from './geometry.ts';
 import { convolveSpread, transposedPadding, type Padding } from './spread.ts';
-import { allocF32, free, heapF32, runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
+import { allocF32, free, heapF32, runOriginal, runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 const KERNEL = 'Conv2DBackpropInput';
 
@@ -27,10 +27,7 @@ type Args = { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: BackendWa
 export function conv2dBackpropInputWasm(args: Args, original?: tf.KernelConfig): TensorInfo {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
-  const fallback = () => {
-    if (!original) throw new Error(`${KERNEL} (Lectern, wasm): this padding needs tfjs-backend-wasm's own kernel, which is missing`);
-    return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
-  };
+  const fallback = () => runOriginal(original, KERNEL, args);
   if (attrs.dataFormat === 'NCHW') return fallback();
   const g = convGeometry({ ...attrs, xShape: attrs.inputShape, filterShape: filter.shape, kernel: KERNEL });
   expectShape(KERNEL, 'dy', dy.shape, [g.batch, g.outHeight, g.outWidth, g.outChannels]);
@@ -89,8 +86,6 @@ export function conv2dBackpropInputConfig(original: tf.KernelConfig | undefined)
   return {
     kernelName: KERNEL,
     backendName: 'wasm',
-    // The original's setup (its cwrap of the C++ function) must still run when the backend starts.
-    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
     // tfjs types kernelFunc with a loose NamedAttrMap; our signature is the precise one.
     kernelFunc: ((args: Args) => conv2dBackpropInputWasm(args, original)) as unknown as tf.KernelFunc,
   };

@@ -6,7 +6,7 @@
  * axes, batch dimensions, or dtypes other than float32 and int32 go to the original kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { BackendWasm, TensorInfo } from './wasm-access.ts';
+import { runOriginal, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 interface Attrs {
   axis: number;
@@ -21,8 +21,7 @@ function gatherRows(args: Args, original: tf.KernelConfig | undefined): TensorIn
   const axis = attrs.axis < 0 ? attrs.axis + x.shape.length : attrs.axis;
   const plain = axis === 0 && (attrs.batchDims ?? 0) === 0 && (x.dtype === 'float32' || x.dtype === 'int32') && indices.dtype === 'int32';
   if (!plain || x.shape.length === 0) {
-    if (!original) throw new Error("GatherV2 (Lectern, wasm): tfjs-backend-wasm's own kernel is missing");
-    return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    return runOriginal(original, 'GatherV2', args);
   }
   const rows = x.shape[0];
   const rowSize = x.shape.slice(1).reduce((p, d) => p * d, 1);
@@ -48,7 +47,6 @@ export function gatherRowsConfig(original: tf.KernelConfig | undefined): tf.Kern
   return {
     kernelName: 'GatherV2',
     backendName: 'wasm',
-    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
     // tfjs types kernelFunc with a loose NamedAttrMap; our signature is the precise one.
     kernelFunc: ((args: Args) => gatherRows(args, original)) as unknown as tf.KernelFunc,
   };

@@ -7,7 +7,7 @@
  * backend's own Reshape already do. Strings keep the original kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { BackendWasm, TensorInfo } from './wasm-access.ts';
+import { runOriginal, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 type Args = { inputs: { x: TensorInfo }; backend: BackendWasm; attrs: Record<string, never> };
 
@@ -15,14 +15,10 @@ export function identityConfig(original: tf.KernelConfig | undefined): tf.Kernel
   return {
     kernelName: 'Identity',
     backendName: 'wasm',
-    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
     // tfjs types kernelFunc with a loose NamedAttrMap; our signature is the precise one.
     kernelFunc: ((args: Args) => {
       const { x } = args.inputs;
-      if (x.dtype === 'string') {
-        if (!original) throw new Error("Identity (Lectern, wasm): tfjs-backend-wasm's own kernel is missing");
-        return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]);
-      }
+      if (x.dtype === 'string') return runOriginal(original, 'Identity', args);
       args.backend.incRef(x.dataId);
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     }) as unknown as tf.KernelFunc,

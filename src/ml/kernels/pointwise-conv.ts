@@ -28,7 +28,6 @@ function pointwiseConfig(kernelName: 'Conv2D' | 'FusedConv2D', original: tf.Kern
   return {
     kernelName,
     backendName: 'wasm',
-    setupFunc: original.setupFunc,
     kernelFunc: (args) => {
       const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, TensorInfo | undefined>;
       const attrs = args.attrs as unknown as Attrs;

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { simdKernelsOf } from './simd.ts';
-import { allocF32, free, heapF32, runWasmKernel, withShape, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
+import { allocF32, free, heapF32, runOriginal, runWasmKernel, withShape, zerosF32, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
 interface Attrs {
   axis: number | number[];
@@ -32,8 +32,7 @@ function reduceLeading(args: Args, mean: boolean, original: tf.KernelConfig | un
   const rank = x.shape.length;
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   if (x.dtype !== 'float32' || rows === 0 || !reducesLeadingAxes(attrs.axis, rank)) {
-    if (!original) throw new Error(`${mean ? 'Mean' : 'Sum'} (Lectern, wasm): tfjs-backend-wasm's own kernel is missing`);
-    return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+    return runOriginal(original, mean ? 'Mean' : 'Sum', args);
   }
   const channels = x.shape[rank - 1];
   const shape = attrs.keepDims ? [...Array.from({ length: rank - 1 }, () => 1), channels] : [channels];
@@ -61,8 +60,6 @@ function config(kernelName: 'Sum' | 'Mean', original: tf.KernelConfig | undefine
   return {
     kernelName,
     backendName: 'wasm',
-    // The original's setup (its cwrap of the C++ function) must still run when the backend starts.
-    ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
     // tfjs types kernelFunc with a loose NamedAttrMap; our signature is the precise one.
     kernelFunc: ((args: Args) => reduceLeading(args, kernelName === 'Mean', original)) as unknown as tf.KernelFunc,
   };

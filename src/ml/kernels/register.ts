@@ -1,21 +1,17 @@
 /**
- * registerWasmGradients(): adds Lectern's implementations of the three gradient
- * kernels tfjs-backend-wasm 4.22 lacks (tensorflow/tfjs#8474), so that fit() can
- * train Conv2D and DepthwiseConv2D layers on the wasm backend. Idempotent: a
- * kernel already registered for 'wasm' (ours, or a future upstream one) is kept.
- * Also installs the broadcast FusedBatchNorm gradient (batchnorm-gradient.ts),
- * which spares wasm a slow Tile per BatchNormalization layer, and replaces the
- * wasm backend's Conv2DBackpropInput (a direct loop) with one built on its
- * BatchMatMul and Conv2D (conv2d-backprop-input.ts), keeping the original as the
- * fallback for paddings ours does not cover; likewise Sum and Mean over all axes
- * but the last (BatchNormalization's reductions) become one BatchMatMul
- * (reduce-leading.ts); Identity shares memory instead of copying (identity.ts);
- * ClipByValue's gradient (ReLU6) is one pass on wasm (clip-gradient.ts); a
- * BatchMatMul with transposed operands transposes them first, and one whose weights are new
- * (training) packs the smaller operand (batch-matmul.ts), which 1×1 convolutions with new filters
- * use too (pointwise-conv.ts). LecternAdamUpdate is a whole Adam step of one weight in one pass
- * (adam-update.ts, used by adam.ts). GatherV2 along the first axis copies whole rows
- * (gather-rows.ts).
+ * registerWasmGradients(): what Lectern adds to tfjs-backend-wasm 4.22 so that training runs, and
+ * runs fast, on wasm. Idempotent: a kernel already registered for 'wasm' (ours, or a future
+ * upstream one) is kept. It registers
+ * - the three gradient kernels the backend lacks (tensorflow/tfjs#8474): Conv2DBackpropFilter and
+ *   the depthwise filter and input gradients, and LecternAdamUpdate (adam-update.ts, used by adam.ts);
+ * - gradients for every backend: FusedBatchNorm's broadcasting one (batchnorm-gradient.ts, no slow
+ *   Tile) and ClipByValue's (ReLU6; one pass on wasm, clip-gradient.ts);
+ * - replacements for backend kernels, each falling back to the original for what it leaves alone:
+ *   Conv2DBackpropInput via products and convolutions (conv2d-backprop-input.ts), Sum and Mean
+ *   over leading axes (reduce-leading.ts), a copy-free Identity (identity.ts), GatherV2 by rows
+ *   (gather-rows.ts), BatchMatMul that transposes flagged operands and packs the smaller side for
+ *   new weights (batch-matmul.ts), and 1×1 Conv2D / FusedConv2D with new filters through it
+ *   (pointwise-conv.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerFastBatchNormGradient } from './batchnorm-gradient.ts';
@@ -31,19 +27,20 @@ import { conv2dPointwiseConfig, fusedConv2dPointwiseConfig } from './pointwise-c
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.ts';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.ts';
 
-export const WASM_GRADIENT_KERNELS: readonly tf.KernelConfig[] = [
+/** Kernels the wasm backend does not have at all. */
+export const WASM_ADDED_KERNELS: readonly tf.KernelConfig[] = [
   conv2dBackpropFilterConfig,
   depthwiseBackpropFilterConfig,
   depthwiseBackpropInputConfig,
   adamUpdateKernelConfig,
 ];
 
-/** Registers the missing wasm gradient kernels; returns the names it registered this call. */
+/** Registers the kernels and gradients above; returns the kernel names it registered this call. */
 export function registerWasmGradients(): string[] {
   registerFastBatchNormGradient();
   registerFastClipGradient();
   const added: string[] = [];
-  for (const config of WASM_GRADIENT_KERNELS) {
+  for (const config of WASM_ADDED_KERNELS) {
     if (tf.getKernel(config.kernelName, 'wasm')) continue;
     tf.registerKernel(config);
     added.push(config.kernelName);
@@ -63,23 +60,22 @@ const REPLACEMENTS: ReadonlyArray<readonly [string, MakeConfig]> = [
   ['Mean', meanConfig],
   ['Identity', identityConfig],
   ['GatherV2', gatherRowsConfig],
-  ['BatchMatMul', withOriginalSetup(batchMatMulConfig)],
+  ['BatchMatMul', batchMatMulConfig],
   ['Conv2D', conv2dPointwiseConfig],
   ['FusedConv2D', fusedConv2dPointwiseConfig],
 ];
 
-/** Keeps the original's setup (its cwrap of the C++ function), which must run when the backend starts. */
-function withOriginalSetup(make: MakeConfig): MakeConfig {
-  return (original) => ({ ...make(original), ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}) });
-}
-
 const installed = new Map<string, tf.KernelConfig>();
 
-/** Swaps in Lectern's kernel for wasm once; true when it did so now. */
+/**
+ * Swaps in Lectern's kernel for wasm once; true when it did so now. The replacement keeps the
+ * original's setup (its cwrap of the C++ function, which must run when the backend starts), since
+ * every replacement falls back to the original for the cases it leaves alone.
+ */
 function replaceWasmKernel(name: string, make: MakeConfig): boolean {
   const current = tf.getKernel(name, 'wasm');
   if (current && current === installed.get(name)) return false;
-  const replacement = make(current);
+  const replacement = { ...make(current), ...(current?.setupFunc ? { setupFunc: current.setupFunc } : {}) };
   if (current) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel(replacement);
   installed.set(name, replacement);

@@ -55,3 +55,13 @@ export function runWasmKernel(
 export function free(backend: BackendWasm, info: TensorInfo): void {
   backend.disposeData(info.dataId);
 }
+
+/**
+ * Runs the wasm backend's own kernel that a Lectern replacement stands in for (the cases the
+ * replacement leaves alone), with a clear error when the backend lacks it.
+ */
+export function runOriginal(original: tf.KernelConfig | undefined, name: string, args: unknown): TensorInfo {
+  if (!original) throw new Error(`${name} (Lectern, wasm): tfjs-backend-wasm's own kernel is missing`);
+  // The registry types kernelFunc's argument loosely; ours are the kernel's own inputs and attrs.
+  return original.kernelFunc(args as Parameters<tf.KernelFunc>[0]) as TensorInfo;
+}
