@@ -8,6 +8,9 @@
  * waiting ~100 ms or more; measured in Chromium 156 with lesson 8: a summary update took
  * 370–560 ms while features were computed with message-channel yields). Elsewhere a message
  * (setTimeout(0) is clamped to 4 ms when nested), and in Node setImmediate.
+ *
+ * Such computations stop with `abortError()` when their AbortSignal fires; `pause(signal)` is the
+ * yield-then-check they take between pieces of work.
  */
 interface Scheduler {
   postTask(callback: () => void, options: { priority: 'background' | 'user-visible' | 'user-blocking' }): Promise<void>;
@@ -25,4 +28,21 @@ export function nextMacrotask(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/** The error a stopped computation throws: named 'AbortError', as fetch and the DOM name theirs. */
+export function abortError(): Error {
+  const error = new Error('fine-tuning aborted');
+  error.name = 'AbortError';
+  return error;
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw abortError();
+}
+
+/** Gives the page a macrotask, then throws `abortError()` if `signal` fired meanwhile. */
+export async function pause(signal?: AbortSignal): Promise<void> {
+  await nextMacrotask();
+  throwIfAborted(signal);
 }

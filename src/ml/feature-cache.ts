@@ -17,7 +17,7 @@
  * The cache owns every tensor it hands out; a lease's tensors stay valid until `release()`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { nextMacrotask } from './event-loop.ts';
+import { nextMacrotask, pause, throwIfAborted } from './event-loop.ts';
 import { boundaryAt, runLayers, type ModelCut } from './model-cut.ts';
 
 export interface FeatureCacheArgs {
@@ -92,15 +92,6 @@ function modelKeyOf(model: tf.LayersModel): string {
   return `${idOf(modelIds, model)}:${weights.join(',')}`;
 }
 
-export function abortError(): Error {
-  const error = new Error('fine-tuning aborted');
-  error.name = 'AbortError';
-  return error;
-}
-
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw abortError();
-}
 
 /**
  * Layers run in one go within a feature pass. The first pass through a fresh base also creates
@@ -125,10 +116,8 @@ async function runInStretches(cut: ModelCut, from: number, start: tf.Tensor[], s
     [boundary, values, layer] = [outputs, result, next];
     if (layer < cut.frozenCount) {
       await nextMacrotask();
-      if (signal?.aborted) {
-        tf.dispose(values);
-        throw abortError();
-      }
+      if (signal?.aborted) tf.dispose(values);
+      throwIfAborted(signal);
     }
   }
   return values === start ? values.map((t) => t.clone()) : values;
@@ -147,10 +136,9 @@ async function computeFeatures(
     for (let begin = 0; begin < count; begin += batchSize) {
       // Before every pass, the first included: whatever the page updates with this change (the
       // summary) gets painted first. A macrotask, not tf.nextFrame(): frames stop in background tabs.
-      await nextMacrotask();
-      throwIfAborted(signal);
+      await pause(signal);
       const size = Math.min(batchSize, count - begin);
-      const start = from.features.map((f) => sliceRows(f, begin, size));
+      const start = from.features.map((f) => f.slice(begin, size));
       try {
         const outputs = await runInStretches(cut, from.frozenCount, start, signal);
         outputs.forEach((t, i) => parts[i].push(t));
@@ -163,10 +151,6 @@ async function computeFeatures(
   } finally {
     parts.flat().forEach((t) => t.dispose());
   }
-}
-
-function sliceRows(t: tf.Tensor, begin: number, size: number): tf.Tensor {
-  return t.slice([begin, ...t.shape.slice(1).map(() => 0)], [size, ...t.shape.slice(1)]);
 }
 
 /** Creates an empty cache. */

@@ -23,10 +23,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabeledImages } from './data/types.ts';
 import { cloneTop, cutModel, disposeLayerWeights, type ModelCut } from './model-cut.ts';
-import { abortError, sharedFeatureCache, createFeatureCache, type FeatureCache, type FeatureLease } from './feature-cache.ts';
+import { sharedFeatureCache, createFeatureCache, type FeatureCache, type FeatureLease } from './feature-cache.ts';
 import { COURSE_EARLY_STOPPING, createBestCheckpoint, createEarlyStopping, type EarlyStoppingArgs, type WeightAccess } from './early-stopping.ts';
 import { seededRandom, shuffleInPlace } from './data/random.ts';
-import { nextMacrotask } from './event-loop.ts';
+import { pause, throwIfAborted } from './event-loop.ts';
 import { createEpochTotals, createTrainer, type Trainer } from './train-step.ts';
 
 export interface FineTuneArgs {
@@ -235,12 +235,11 @@ async function evaluate(
     for (let begin = 0; begin < n; begin += chunk) {
       const size = Math.min(chunk, n - begin);
       const { loss, correct } = tf.tidy(() => {
-        const xs = features.map((f) => f.slice([begin, ...f.shape.slice(1).map(() => 0)], [size, ...f.shape.slice(1)]));
+        const xs = features.map((f) => f.slice(begin, size));
         return trainer.evaluate(xs, labels.slice(begin, size).toFloat());
       });
       totals.add(loss, correct, size);
-      await nextMacrotask();
-      if (signal?.aborted) throw abortError();
+      await pause(signal);
     }
     return await totals.read();
   } finally {
@@ -281,10 +280,8 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
   // (A signal-like object without events, as some tests pass, is only polled.)
   if (typeof s.signal?.addEventListener === 'function') s.signal.addEventListener('abort', onAbort, { once: true });
   if (s.signal?.aborted) onAbort();
-  /** Called after every await: a run whose signal fired goes no further. */
-  const stopIfAborted = () => {
-    if (s.signal?.aborted) throw abortError();
-  };
+  // After every await the signal is checked: a run whose signal fired goes no further.
+  const stopIfAborted = () => throwIfAborted(s.signal);
   const cache = s.cache ?? createFeatureCache({ maxBytes: Infinity });
   const random = seededRandom(s.seed);
   const leases: FeatureLease[] = [];
@@ -295,8 +292,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
   try {
     // Start in a task of its own: whatever the page updates with this change (the summary) is
     // painted before the run builds its models (~30–70 ms) or takes its features from the cache.
-    await nextMacrotask();
-    stopIfAborted();
+    await pause(s.signal);
     const train = await cache.acquire(cut, s.train.x, s.signal);
     leases.push(train);
     stopIfAborted();
@@ -330,8 +326,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
         try {
           for (let begin = 0; begin < n; begin += s.batchSize) {
             // Let the page paint and handle input (a slider change aborts this run) before each step.
-            await nextMacrotask();
-            stopIfAborted();
+            await pause(s.signal);
             const size = Math.min(s.batchSize, n - begin);
             // Gathered per batch, not per epoch: a shuffled copy of the features could double the
             // memory of a deep cut (up to ~100 KB per image at 32×32).
