@@ -44,21 +44,38 @@ interface Product {
 const PACK_COST = 7;
 const TRANSPOSE_COST = 1;
 
+export interface ProductShape {
+  /** op(A) is [m, k], op(B) is [k, n]. */
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** The backend holds op(B) packed already (an unflagged right operand multiplied before). */
+  rightPacked: boolean;
+}
+
 /**
  * Whether computing op(A)·op(B) as (op(B)ᵀ·op(A)ᵀ)ᵀ is cheaper: it packs op(A)ᵀ (K·M) instead of
- * op(B) (K·N), at the price of transposing what is not flagged and the M·N result. op(B) costs
- * nothing to pack when the backend holds it packed already (seen before, unflagged). Only single
- * products (batch 1): batched ones are not training weights.
+ * op(B) (K·N), at the price of transposing what is not flagged and the M·N result.
  */
-function packLeftInstead({ a, b, transposeA, transposeB }: Product): boolean {
-  if (batchOf(a.shape) !== 1 || batchOf(b.shape) !== 1) return false;
-  const m = transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2];
-  const k = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
-  const n = transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1];
-  const rightPacked = !transposeB && seenRightOperands.has(b.dataId);
+export function packingLeftIsCheaper({ m, k, n, transposeA, transposeB, rightPacked }: ProductShape): boolean {
   const direct = (rightPacked ? 0 : PACK_COST * k * n) + TRANSPOSE_COST * ((transposeA ? m * k : 0) + (transposeB ? k * n : 0));
   const swapped = PACK_COST * k * m + TRANSPOSE_COST * ((transposeB ? 0 : k * n) + (transposeA ? 0 : m * k) + m * n);
   return swapped < direct;
+}
+
+/** packingLeftIsCheaper for this product. Only single products (batch 1): batched ones are not training weights. */
+function packLeftInstead({ a, b, transposeA, transposeB }: Product): boolean {
+  if (batchOf(a.shape) !== 1 || batchOf(b.shape) !== 1) return false;
+  return packingLeftIsCheaper({
+    m: transposeA ? a.shape[a.shape.length - 1] : a.shape[a.shape.length - 2],
+    k: transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1],
+    n: transposeB ? b.shape[b.shape.length - 2] : b.shape[b.shape.length - 1],
+    transposeA,
+    transposeB,
+    rightPacked: !transposeB && seenRightOperands.has(b.dataId),
+  });
 }
 
 /** Cᵀ = op(B)ᵀ·op(A)ᵀ with the original kernel, then C; every intermediate freed. */

@@ -6,11 +6,13 @@
  * map costs ≈4.2 ms per 32-image step with the packing against ≈1.9 ms this way.
  *
  * Taken only on the first convolution with a given filter (a filter seen before is packed by the
- * backend already: frozen layers keep the original kernel), for a plain 1×1, stride-1, unpadded,
- * undilated NHWC convolution with more output channels than positions, and, for FusedConv2D,
- * without bias or activation. Everything else goes to the original kernel.
+ * backend already: frozen layers keep the original kernel), for a plain 1×1, stride-1, unpadded
+ * NHWC convolution where BatchMatMul's cost model would pack the input rather than the filter
+ * (packingLeftIsCheaper), and, for FusedConv2D, without bias or activation. Everything else goes
+ * to the original kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { packingLeftIsCheaper } from './batch-matmul.ts';
 import { convGeometry, isPointwise, type ConvAttrs } from './geometry.ts';
 import { runWasmKernel, withShape, type BackendWasm, type TensorInfo } from './wasm-access.ts';
 
@@ -35,7 +37,8 @@ function pointwiseConfig(kernelName: 'Conv2D' | 'FusedConv2D', original: tf.Kern
       if (plain && x && filter && !seenFilters.has(filter.dataId)) {
         const g = convGeometry({ ...attrs, xShape: x.shape, filterShape: filter.shape, kernel: kernelName });
         const positions = g.batch * g.inHeight * g.inWidth;
-        if (isPointwise(g) && g.outChannels > positions) {
+        const shape = { m: positions, k: g.inChannels, n: g.outChannels, transposeA: false, transposeB: false, rightPacked: false };
+        if (isPointwise(g) && packingLeftIsCheaper(shape)) {
           const backend = args.backend as BackendWasm;
           const product = runWasmKernel(
             'BatchMatMul',
