@@ -26,8 +26,30 @@ export function usage(): string {
   return ['Usage: lectern <command> [options]', '', 'Commands:', ...lines, '', 'Run `lectern <command> --help` for a command\'s options.'].join('\n');
 }
 
+/**
+ * Joins `--name -1` into `--name=-1` for every command: Node's parseArgs takes a value that starts
+ * with a dash for an option ("argument is ambiguous"), while a negative number after an option is
+ * always that option's value (`--trainable-last -1`, `--set lr=-1` needs no help). Each command
+ * then checks the value's range with its own message.
+ */
+export function joinNegativeValues(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const next = args[i + 1];
+    if (/^--[^=]+$/.test(arg) && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+const NEGATIVE_NUMBER = /^-(\d|\.\d|Infinity$)/;
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...rest] = argv;
+  const args = joinNegativeValues(rest);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 2;

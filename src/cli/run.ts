@@ -28,23 +28,32 @@ export function parseRunArgs(args: string[]): RunOptions | string {
   let json = false;
   let timeoutMs = 300_000;
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--set' || arg.startsWith('--set=')) {
-      const pair = arg === '--set' ? args[++i] : arg.slice('--set='.length);
+    // `--name=value` and `--name value` alike (main.ts writes `--timeout -1` as `--timeout=-1`).
+    const [arg, inline] = splitOption(args[i]);
+    const value = (): string | undefined => inline ?? args[++i];
+    if (arg === '--json' && inline === undefined) json = true;
+    else if (arg === '--set') {
+      const pair = value();
       const match = pair === undefined ? null : /^([A-Za-z_$][\w$]*)=(.*)$/s.exec(pair);
       if (!match) return `--set expects name=value, got ${pair === undefined ? 'nothing' : `"${pair}"`}`;
       set[match[1]] = match[2];
     } else if (arg === '--timeout') {
-      const seconds = Number(args[++i]);
-      if (!(seconds > 0)) return `--timeout expects a number of seconds, got "${args[i] ?? ''}"`;
+      const text = value();
+      const seconds = Number(text);
+      if (!(seconds > 0) || text?.trim() === '') return `--timeout expects a positive number of seconds, got "${text ?? ''}"`;
       timeoutMs = seconds * 1000;
-    } else if (arg.startsWith('-')) return `unknown option ${arg}`;
+    } else if (arg.startsWith('-')) return `unknown option ${args[i]}`;
     else if (file === undefined) file = arg;
     else return `only one lesson at a time (got ${file} and ${arg})`;
   }
   if (file === undefined) return 'missing the lesson file';
   return { file, json, set, timeoutMs };
+}
+
+/** "--name=value" → ["--name", "value"]; anything else → [arg, undefined]. */
+function splitOption(arg: string): [string, string | undefined] {
+  const match = /^(--[^=]+)=(.*)$/s.exec(arg);
+  return match ? [match[1], match[2]] : [arg, undefined];
 }
 
 export async function run(args: string[]): Promise<number> {
