@@ -161,7 +161,7 @@ async function chooseQuantization(model: tf.LayersModel, test: RawSplit, metadat
   for (const quantization of candidates) {
     const encoded = await encodeModel(model, { quantization, metadata });
     bytes[quantization] = encoded.weights.length;
-    const files = new Map<string, Uint8Array>([['model.json', new TextEncoder().encode(encoded.modelJson)], ['weights.bin', encoded.weights]]);
+    const files = encoded.files;
     const { model: reloaded } = await loadPretrained({ reader: { location: (f) => `(${quantization}) ${f}`, read: async (f) => files.get(f)! } });
     accuracies[quantization] = await accuracy(reloaded, test);
     reloaded.dispose();

@@ -5,6 +5,9 @@
  * Loading rebuilds the architecture from code (mobileNetV2, with Keras BatchNormalization
  * semantics) and fills it by weight name, after checking every name and shape against it, so a
  * file from another architecture or a corrupt shard fails with the layer or file it concerns.
+ * Every file is checked against SHA256SUMS (written beside them, `sha256sum` format, so
+ * `sha256sum -c SHA256SUMS` checks a copy by hand too): an edited model.json (a scale ×50 loads
+ * as a plausible but wrong model) or an unlisted file is refused, never loaded silently.
  * Weights may be stored as float32, float16 or uint8 (affine, per tensor): tfjs's own
  * `quantization` field, so standard tfjs loaders read the files too.
  */
@@ -16,6 +19,8 @@ import { mobileNetV2 } from './mobilenetv2.ts';
 export type Quantization = 'float32' | 'float16' | 'uint8';
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'weights.bin';
+/** The SHA-256 of model.json and of every shard, one `<hex>  <file>` line each. */
+export const SUMS_FILE = 'SHA256SUMS';
 /** Where the shipped model lives, relative to the project root (Node) or the site root (browser). */
 export const PRETRAINED_DIR = 'public/models/pretrained';
 // Relative to the page, so the static build works under any sub-path.
@@ -25,7 +30,7 @@ const RESTORE_HINT = 'Restore public/models/pretrained from the repository, or r
 /** A file of a saved model that is missing, corrupt or does not fit the architecture. */
 export class WeightsError extends Error {
   override name = 'WeightsError';
-  constructor(readonly file: string, problem: string) {
+  constructor(readonly file: string, readonly problem: string) {
     super(`${file}: ${problem}. ${RESTORE_HINT}`);
   }
 }
@@ -59,6 +64,10 @@ export interface EncodedModel {
   modelJson: string;
   /** The weight shard (WEIGHTS_FILE). */
   weights: Uint8Array;
+  /** SUMS_FILE's text: the SHA-256 of model.json and of the shard. */
+  sums: string;
+  /** All three by file name, as loadPretrained's reader reads them. */
+  files: ReadonlyMap<string, Uint8Array>;
 }
 
 // ---- Encoding ----------------------------------------------------------------------------
@@ -135,23 +144,44 @@ export async function encodeModel(model: tf.LayersModel, { quantization = 'float
     weightsManifest: [{ paths: [WEIGHTS_FILE], weights: specs }],
     userDefinedMetadata: { lectern: { ...metadata, quantization, sha256: { [WEIGHTS_FILE]: await sha256Hex(weights) } } },
   };
-  return { modelJson: `${JSON.stringify(json)}\n`, weights };
+  const modelJson = `${JSON.stringify(json)}\n`;
+  const jsonBytes = new TextEncoder().encode(modelJson);
+  const sums = formatSums({ [MODEL_JSON]: await sha256Hex(jsonBytes), [WEIGHTS_FILE]: await sha256Hex(weights) });
+  const files = new Map([[MODEL_JSON, jsonBytes], [WEIGHTS_FILE, weights], [SUMS_FILE, new TextEncoder().encode(sums)]]);
+  return { modelJson, weights, sums, files };
 }
 
-/** Writes model.json and the shard into `dir` (Node). Returns the files written with their SHA-256. */
+/** `sha256sum`'s format: "<64 hex digits><two spaces><file name>" per line. */
+export function formatSums(sums: Record<string, string>): string {
+  return Object.entries(sums).map(([file, hex]) => `${hex}  ${file}\n`).join('');
+}
+
+/** Reads SUMS_FILE's lines (text or binary mode of `sha256sum`); a line it cannot read is an error. */
+export function parseSums(text: string, file: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const match = /^([0-9a-fA-F]{64}) [ *](.+)$/.exec(line.replace(/\r$/, ''));
+    if (!match) throw new WeightsError(file, `line ${i + 1} is not "<sha256>  <file>"`);
+    sums.set(match[2]!, match[1]!.toLowerCase());
+  });
+  return sums;
+}
+
+/** Writes model.json, the shard and SHA256SUMS into `dir` (Node). Returns the model's files with their SHA-256. */
 export async function saveModel(model: tf.LayersModel, dir: string, args: EncodeModelArgs): Promise<{ file: string; bytes: number; sha256: string }[]> {
   const { mkdir, writeFile, rename } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const { modelJson, weights } = await encodeModel(model, args);
+  const { files } = await encodeModel(model, args);
   await mkdir(dir, { recursive: true });
-  const files: [string, Uint8Array | string][] = [[WEIGHTS_FILE, weights], [MODEL_JSON, modelJson]];
   const written = [];
-  for (const [file, contents] of files) {
+  // SHA256SUMS last: a folder left half-written by a crash fails its check instead of loading.
+  for (const file of [WEIGHTS_FILE, MODEL_JSON, SUMS_FILE]) {
+    const bytes = files.get(file)!;
     const temporary = join(dir, `${file}.tmp-${process.pid}`);
-    await writeFile(temporary, contents);
+    await writeFile(temporary, bytes);
     await rename(temporary, join(dir, file)); // never a half-written file under the real name
-    const bytes = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
-    written.push({ file, bytes: bytes.length, sha256: await sha256Hex(bytes) });
+    if (file !== SUMS_FILE) written.push({ file, bytes: bytes.length, sha256: await sha256Hex(bytes) });
   }
   return written;
 }
@@ -237,7 +267,10 @@ export function checkWeightsAgainst(model: tf.LayersModel, specs: tf.io.WeightsM
 export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<LoadedModel> {
   const reader = weightsReader(args);
   const jsonFile = reader.location(MODEL_JSON);
-  const json = parseModelJson(new TextDecoder().decode(await reader.read(MODEL_JSON)), jsonFile);
+  const jsonBytes = await reader.read(MODEL_JSON);
+  const sums = parseSums(new TextDecoder().decode(await readSums(reader)), reader.location(SUMS_FILE));
+  await checkSum(sums, MODEL_JSON, jsonBytes, reader);
+  const json = parseModelJson(new TextDecoder().decode(jsonBytes), jsonFile);
   const metadata = json.userDefinedMetadata.lectern;
   const specs = json.weightsManifest.flatMap((group) => group.weights);
   const includeTop = args.includeTop ?? true;
@@ -248,11 +281,14 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
 
   const shards: Uint8Array[] = [];
   for (const path of json.weightsManifest.flatMap((group) => group.paths)) {
-    const bytes = await reader.read(path);
     const expected = metadata.sha256?.[path];
-    if (expected !== undefined && await sha256Hex(bytes) !== expected) {
+    // A shard without a recorded hash could be anything: refuse it rather than skip the check.
+    if (typeof expected !== 'string') throw new WeightsError(jsonFile, `records no SHA-256 for the shard "${path}" (userDefinedMetadata.lectern.sha256)`);
+    const bytes = await reader.read(path);
+    if (await sha256Hex(bytes) !== expected) {
       throw new WeightsError(reader.location(path), `checksum does not match ${MODEL_JSON} (${bytes.length} bytes; corrupt or truncated)`);
     }
+    await checkSum(sums, path, bytes, reader);
     shards.push(bytes);
   }
   const data = new Uint8Array(shards.reduce((sum, s) => sum + s.length, 0));
@@ -293,6 +329,25 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
     throw error;
   }
   return { model, metadata };
+}
+
+async function readSums(reader: ByteReader): Promise<Uint8Array> {
+  try {
+    return await reader.read(SUMS_FILE);
+  } catch (error) {
+    // Models saved before Lectern wrote SHA256SUMS lack it: say how to add one for files you trust.
+    throw new WeightsError(reader.location(SUMS_FILE), `cannot be read (${error instanceof WeightsError ? error.problem : error instanceof Error ? error.message : String(error)}); ` +
+      `Lectern loads no model without the SHA-256 of its files. For files you made yourself and trust, write it with \`sha256sum ${MODEL_JSON} ${WEIGHTS_FILE} > ${SUMS_FILE}\` in their folder`);
+  }
+}
+
+/** Checks `file`'s bytes against its line in SHA256SUMS; a file it does not list is refused. */
+async function checkSum(sums: ReadonlyMap<string, string>, file: string, bytes: Uint8Array, reader: ByteReader): Promise<void> {
+  const expected = sums.get(file);
+  if (expected === undefined) throw new WeightsError(reader.location(SUMS_FILE), `lists no SHA-256 for ${file}`);
+  if (await sha256Hex(bytes) !== expected) {
+    throw new WeightsError(reader.location(file), `SHA-256 does not match ${SUMS_FILE} (the file was edited, is corrupt, or comes from another model)`);
+  }
 }
 
 function concat(parts: Uint8Array[]): ArrayBuffer {

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -6,8 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ByteReader } from '../../src/ml/data/bytes.ts';
 import { mobileNetV2 } from '../../src/ml/mobilenetv2.ts';
 import {
-  WeightsError, encodeModel, loadPretrained, loadPretrainedBase, saveModel, toFloat16, type Quantization,
+  PRETRAINED_DIR, WeightsError, encodeModel, formatSums, loadPretrained, loadPretrainedBase, saveModel, toFloat16, type Quantization,
 } from '../../src/ml/weights.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const CLASSES = ['Trouser', 'Dress', 'Sandal', 'Sneaker', 'Bag', 'Ankle boot'];
 const metadata = { architecture: 'MobileNetV2' as const, alpha: 1, inputSize: 32, classes: CLASSES };
@@ -24,14 +27,23 @@ function memoryReader(files: Map<string, Uint8Array>): ByteReader {
 }
 
 async function encodedFiles(model: tf.LayersModel, quantization: Quantization): Promise<Map<string, Uint8Array>> {
-  const { modelJson, weights } = await encodeModel(model, { quantization, metadata });
-  return new Map([['model.json', new TextEncoder().encode(modelJson)], ['weights.bin', weights]]);
+  return new Map((await encodeModel(model, { quantization, metadata })).files);
 }
 
-function editJson(files: Map<string, Uint8Array>, edit: (json: { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata: { lectern: Record<string, unknown> } }) => void): void {
+/** Writes SHA256SUMS for the files as they are now: a consistent folder, as a writer would leave it. */
+function reseal(files: Map<string, Uint8Array>): void {
+  const sums = formatSums({ 'model.json': sha256(files.get('model.json')!), 'weights.bin': sha256(files.get('weights.bin')!) });
+  files.set('SHA256SUMS', new TextEncoder().encode(sums));
+}
+
+type ModelJsonShape = { weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[]; userDefinedMetadata: { lectern: Record<string, unknown> } };
+
+/** Edits model.json; resealed by default (a consistent but wrong model), or not (a tampered file). */
+function editJson(files: Map<string, Uint8Array>, edit: (json: ModelJsonShape) => void, { resealed = true } = {}): void {
   const json = JSON.parse(new TextDecoder().decode(files.get('model.json')));
   edit(json);
   files.set('model.json', new TextEncoder().encode(JSON.stringify(json)));
+  if (resealed) reseal(files);
 }
 
 describe('toFloat16', () => {
@@ -114,6 +126,10 @@ describe('pretrained weights: save and load', () => {
     try {
       const written = await saveModel(model, dir, { quantization: 'float16', metadata });
       expect(written.map((f) => f.file).sort()).toEqual(['model.json', 'weights.bin']);
+      // SHA256SUMS in sha256sum's format, with the hashes node:crypto computes of the files written.
+      const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
+      expect(sums).toBe(`${sha256(await readFile(join(dir, 'model.json')))}  model.json\n${sha256(await readFile(join(dir, 'weights.bin')))}  weights.bin\n`);
+      expect(written.map((f) => f.sha256).sort()).toEqual(sums.trim().split('\n').map((line) => line.split('  ')[0]).sort());
       const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
       expect(json.format).toBe('layers-model');
       expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
@@ -154,19 +170,86 @@ describe('pretrained weights: save and load', () => {
       files.set('weights.bin', corrupt);
       await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/mem\/weights\.bin: checksum does not match model\.json/);
       files.set('weights.bin', corrupt.subarray(0, 1000));
-      editJson(files, (json) => { delete (json.userDefinedMetadata.lectern['sha256'] as Record<string, string>)['weights.bin']; });
+      editJson(files, (json) => { (json.userDefinedMetadata.lectern['sha256'] as Record<string, string>)['weights.bin'] = sha256(corrupt.subarray(0, 1000)); });
       await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/mem\/weights\.bin: weights have 1000 bytes, model\.json describes \d+/);
     });
 
     it('model.json that does not parse, or is not a Lectern MobileNetV2', async () => {
       const files = await encodedFiles(model, 'float16');
       files.set('model.json', new TextEncoder().encode('{"format": "layers-model", '));
+      reseal(files);
       await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/mem\/model\.json: does not parse as JSON/);
       files.set('model.json', new TextEncoder().encode(JSON.stringify({ format: 'graph-model' })));
+      reseal(files);
       await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/not a tfjs layers model/);
     });
 
-    it('a missing folder names model.json and how to restore it', async () => {
+  });
+
+  describe('tampered files are refused (SHA256SUMS and the shard hash are required)', () => {
+    it('model.json edited by hand (quantization scales x50) names model.json and SHA256SUMS', async () => {
+      const files = await encodedFiles(model, 'uint8');
+      editJson(files, (json) => {
+        for (const spec of json.weightsManifest[0]!.weights) spec.quantization!.scale! *= 50;
+      }, { resealed: false });
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(
+        /^mem\/model\.json: SHA-256 does not match SHA256SUMS \(the file was edited, is corrupt, or comes from another model\)\. Restore public\/models\/pretrained from the repository, or run `npm run pretrain`/,
+      );
+    });
+
+    it('a shard that SHA256SUMS does not vouch for is refused, even when model.json agrees with it', async () => {
+      const files = await encodedFiles(model, 'float16');
+      const other = Uint8Array.from(files.get('weights.bin')!);
+      other[99] = other[99]! ^ 0x01;
+      files.set('weights.bin', other);
+      editJson(files, (json) => { (json.userDefinedMetadata.lectern['sha256'] as Record<string, string>)['weights.bin'] = sha256(other); }, { resealed: false });
+      const sums = new TextDecoder().decode(files.get('SHA256SUMS')).replace(/^\w+  model\.json$/m, `${sha256(files.get('model.json')!)}  model.json`);
+      files.set('SHA256SUMS', new TextEncoder().encode(sums));
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/^mem\/weights\.bin: SHA-256 does not match SHA256SUMS/);
+    });
+
+    it('model.json without the shard\'s sha256 is refused, not loaded unchecked', async () => {
+      const files = await encodedFiles(model, 'float16');
+      editJson(files, (json) => { delete json.userDefinedMetadata.lectern['sha256']; });
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/^mem\/model\.json: records no SHA-256 for the shard "weights\.bin"/);
+    });
+
+    it('a missing SHA256SUMS, or one that leaves a file out, says how to write it', async () => {
+      const files = await encodedFiles(model, 'float16');
+      files.delete('SHA256SUMS');
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(
+        /^mem\/SHA256SUMS: cannot be read \(file is missing\); Lectern loads no model without the SHA-256 of its files\. For files you made yourself and trust, write it with `sha256sum model\.json weights\.bin > SHA256SUMS` in their folder\. Restore/,
+      );
+      files.set('SHA256SUMS', new TextEncoder().encode(formatSums({ 'model.json': sha256(files.get('model.json')!) })));
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/^mem\/SHA256SUMS: lists no SHA-256 for weights\.bin/);
+      files.set('SHA256SUMS', new TextEncoder().encode('not a checksum line\n'));
+      await expect(loadPretrained({ reader: memoryReader(files) })).rejects.toThrow(/^mem\/SHA256SUMS: line 1 is not "<sha256>  <file>"/);
+    });
+
+    it('a folder whose model.json was edited after saving is refused (Node fs)', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'lectern-weights-'));
+      try {
+        await saveModel(model, dir, { quantization: 'uint8', metadata });
+        const text = await readFile(join(dir, 'model.json'), 'utf8');
+        await writeFile(join(dir, 'model.json'), text.replace(/"scale":([0-9.e-]+)/, (_, scale: string) => `"scale":${Number(scale) * 50}`));
+        await expect(loadPretrained({ dir })).rejects.toThrow(new RegExp(`^${dir}/model\\.json: SHA-256 does not match SHA256SUMS`));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 120_000);
+
+    it('the shipped model\'s SHA256SUMS holds the SHA-256 of its files (node:crypto)', async () => {
+      const lines = (await readFile(join(PRETRAINED_DIR, 'SHA256SUMS'), 'utf8')).trim().split('\n');
+      expect(lines.map((line) => line.split('  ')[1]).sort()).toEqual(['model.json', 'weights.bin']);
+      for (const line of lines) {
+        const [hex, file] = line.split('  ');
+        expect(sha256(await readFile(join(PRETRAINED_DIR, file!))), file).toBe(hex);
+      }
+    });
+  });
+
+  describe('a missing folder', () => {
+    it('names model.json and how to restore it', async () => {
       await expect(loadPretrained({ dir: '/nonexistent/lectern-model' })).rejects.toThrow(/\/nonexistent\/lectern-model\/model\.json: file is missing\. Restore public\/models\/pretrained .*npm run pretrain/);
     });
   });
