@@ -4,10 +4,11 @@
  * (declarations, references, imports, assignments) → transpile (body).
  */
 import { simple } from 'acorn-walk';
-import type { Expression, Node, Program } from 'acorn';
-import { externalAssignmentMessage, findExternalAssignment } from './assignments.ts';
+import type { Expression, ImportExpression, Node, Program } from 'acorn';
+import { findIllegalAssignment, globalRedefinitionMessage } from './assignments.ts';
 import { findDeclarations } from './declarations.ts';
 import { eraseTypes } from './erase.ts';
+import { defaultGlobals } from './globals.ts';
 import { CellSyntaxError, parseCell } from './parse.ts';
 import { mapErasedPosition, positionAt } from './position.ts';
 import { findFreeIdentifiers } from './references.ts';
@@ -52,18 +53,23 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
   if (forbidden) return errorAt(forbidden.message, forbidden.node.start);
 
   const declarationIds = parsed.expression ? [] : findDeclarations(parsed.node);
-  const free = findFreeIdentifiers(node);
-  const assigned = findExternalAssignment(node, free);
-  if (assigned) return errorAt(externalAssignmentMessage(assigned.name), assigned.start);
+  // Globals count as unbound here, to catch `Math = 1`; they are never inputs.
+  const unbound = findFreeIdentifiers(node, { globals: NO_NAMES });
+  const assigned = findIllegalAssignment(node, unbound);
+  if (assigned) return errorAt(assigned.message, assigned.node.start);
+  const redefined = declarationIds.find((d) => defaultGlobals.has(d.name));
+  if (redefined) return errorAt(globalRedefinitionMessage(redefined.name), redefined.start);
 
   const reserved = declarationIds.find((d) => RESERVED_NAMES.has(d.name));
   if (reserved) return errorAt(`"${reserved.name}" is provided to every cell by Lectern; declare another name`, reserved.start);
 
   const declarations = unique(declarationIds.map((d) => d.name));
-  const references = unique(free.map((d) => d.name));
-  const imports = parsed.expression ? [] : findImports(parsed.node);
+  const references = unique(unbound.filter((d) => !defaultGlobals.has(d.name)).map((d) => d.name));
+  const imports = findImports(node);
   const viewCalls = parsed.expression || references.indexOf('view') < 0 ? [] : findViewCalls(parsed.node, code);
-  const { body, async } = transpileCell({ code, node, expression: parsed.expression, declarations, references, viewCalls });
+  // As in Framework, an expression that calls display() shows only what it displays, not its value too.
+  const expression = parsed.expression && !references.includes('display');
+  const { body, async } = transpileCell({ code, node, expression, declarations, references, viewCalls });
   return {
     id,
     lang,
@@ -71,7 +77,7 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
     declarations,
     references,
     imports,
-    expression: parsed.expression,
+    expression,
     async,
     views: viewCalls.map((v) => v.name),
     body,
@@ -85,12 +91,34 @@ function isViewCall(node: Expression): boolean {
 /** Names the runtime gives each run of a cell: a cell declaring one would hide it from the others. */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(['display', 'view', 'invalidation']);
 
-function findImports(program: Program): CellImport[] {
-  return program.body.flatMap((statement) =>
-    statement.type === 'ImportDeclaration'
-      ? [{ specifier: String(statement.source.value), names: statement.specifiers.map((s) => s.local.name) }]
-      : [],
-  );
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Static imports in order, then each module a literal `import("...")` loads, once (Framework lists both). */
+function findImports(node: Program | Expression): CellImport[] {
+  const found: CellImport[] =
+    node.type === 'Program'
+      ? node.body.flatMap((statement) =>
+          statement.type === 'ImportDeclaration'
+            ? [{ specifier: String(statement.source.value), names: statement.specifiers.map((s) => s.local.name), method: 'static' as const }]
+            : [],
+        )
+      : [];
+  const dynamic = new Set<string>();
+  simple(node, {
+    ImportExpression(expression) {
+      const specifier = literalSpecifier(expression);
+      if (specifier !== undefined) dynamic.add(specifier);
+    },
+  });
+  for (const specifier of dynamic) found.push({ specifier, names: [], method: 'dynamic' });
+  return found;
+}
+
+/** `import("x")` or import(`x`); a computed specifier (`import(name)`) is only known when it runs. */
+function literalSpecifier({ source }: ImportExpression): string | undefined {
+  if (source.type === 'Literal' && typeof source.value === 'string') return source.value;
+  if (source.type === 'TemplateLiteral' && source.expressions.length === 0) return source.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
 }
 
 /** Module-only syntax that has no meaning in a cell. */

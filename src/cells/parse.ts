@@ -27,16 +27,22 @@ export class CellSyntaxError extends Error {
 
 /**
  * Parses a cell. A cell is an expression when the whole text is one expression
- * without a trailing semicolon (`1 + 2`, `{a: 1}`, `await f()`); cells starting
- * with `function`, `async function` or `class` are declarations, never expressions.
+ * without a trailing semicolon (`1 + 2`, `{a: 1}`, `await f()`). Cells starting
+ * with `function`, `async function` or `class` are declarations, except an
+ * anonymous `class {}` or `function () {}` alone, which can only be an
+ * expression (Framework shows its value too).
  */
 export function parseCell(code: string, { expressionOnly = false } = {}): ParsedCell {
-  if (expressionOnly || !startsWithDeclarationKeyword(code)) {
-    const expression = maybeParseExpression(code);
-    if (expression) return { expression: true, node: expression };
-    if (expressionOnly) return { expression: true, node: parseOrThrow(() => Parser.parseExpressionAt(code, 0, acornOptions)) };
+  const expression = maybeParseExpression(code);
+  if (expression && (expressionOnly || !startsWithDeclarationKeyword(code) || isAnonymousFunctionOrClass(expression))) {
+    return { expression: true, node: expression };
   }
+  if (expressionOnly) return { expression: true, node: parseOrThrow(() => Parser.parseExpressionAt(code, 0, acornOptions)) };
   return { expression: false, node: parseOrThrow(() => Parser.parse(code, acornOptions)) };
+}
+
+function isAnonymousFunctionOrClass(node: Expression): boolean {
+  return (node.type === 'FunctionExpression' || node.type === 'ClassExpression') && !node.id;
 }
 
 /** acorn's Parser internals used to parse one expression and check it ends the input. */

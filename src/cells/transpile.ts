@@ -14,6 +14,7 @@ export const CONTEXT_PARAMETER = '__lectern';
 export interface TranspileInput {
   code: string;
   node: Program | Expression;
+  /** Whether the body returns the expression's value to display (false for programs). */
   expression: boolean;
   declarations: readonly string[];
   references: readonly string[];
@@ -41,7 +42,9 @@ export function transpileCell(input: TranspileInput): { body: string; async: boo
   const isAsync = hasTopLevelAwait(node);
   const params = [CONTEXT_PARAMETER, ...input.references].join(', ');
   const text = applyEdits(code, edits);
-  const inner = expression ? `return (${text}\n);` : `${text}\nreturn {${input.declarations.join(', ')}};`;
+  // An expression that is not displayed (it calls display()) still runs, as a statement.
+  const statements = node.type === 'Program' ? text : `(${text}\n);`;
+  const inner = expression ? `return (${text}\n);` : `${statements}\nreturn {${input.declarations.join(', ')}};`;
   // Strict like the ES module code TypeScript compiles to; on the header line so cell line N is body line N + 1.
   return { body: `${isAsync ? 'async ' : ''}function (${params}) {'use strict';\n${inner}\n}`, async: isAsync };
 }

@@ -15,12 +15,17 @@ export interface CellDiagnostic extends SourcePosition {
   message: string;
 }
 
-/** One `import` statement of a cell, after type-only imports are erased. */
+/**
+ * One module a cell imports: an `import` statement (after type-only imports are
+ * erased), or an `import("...")` with a literal specifier anywhere in the cell.
+ */
 export interface CellImport {
   /** The module specifier as written: "lectern", "@tensorflow/tfjs", "/src/ml/x.ts", "./y.ts". */
   specifier: string;
-  /** Names the import binds in the cell (its outputs), e.g. ["tf"] for `import * as tf from ...`. */
+  /** Names the import binds in the cell (its outputs), e.g. ["tf"] for `import * as tf from ...`; [] for dynamic ones. */
   names: string[];
+  /** `static` for an import statement (loaded before the cell runs), `dynamic` for `import()`. */
+  method: 'static' | 'dynamic';
 }
 
 /** Languages of live cells: the fence info string's first word. */
@@ -41,7 +46,10 @@ export interface CompiledCell {
    */
   references: string[];
   imports: CellImport[];
-  /** True when the cell is a single expression whose value is displayed. */
+  /**
+   * True when the cell is a single expression whose value is displayed: not when
+   * it ends with a semicolon, nor when it calls `display()` (then it shows only what it displays).
+   */
   expression: boolean;
   /** True when the body is an async function (top-level await or import). */
   async: boolean;

@@ -42,6 +42,17 @@ describe('compileCell: expressions', () => {
     expect(analysis('(function* () { yield 1; })()').expression).toBe(true);
   });
 
+  it('treats an anonymous class or function alone as an expression, as Framework does', () => {
+    expect(analysis('class {}')).toMatchObject({ expression: true, declarations: [], error: undefined });
+    expect(analysis('function () { return 42; }')).toMatchObject({ expression: true, error: undefined });
+    expect(analysis('async function () {}', 'js')).toMatchObject({ expression: true, error: undefined });
+  });
+
+  it('does not display the value of an expression that calls display()', () => {
+    expect(analysis('display(1), display(2)')).toMatchObject({ expression: false, references: ['display'] });
+    expect(analysis('display(1)')).toMatchObject({ expression: false });
+  });
+
   it('treats statements, declarations and a trailing semicolon as a program', () => {
     expect(analysis('a + b;').expression).toBe(false);
     expect(analysis('const a = 1').expression).toBe(false);

@@ -1,0 +1,2 @@
+let first: number;
+[first, JSON] = [1, 2];

@@ -1,0 +1,1 @@
+Math = { ...Math, tau: 2 * Math.PI };

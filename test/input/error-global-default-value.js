@@ -1,0 +1,2 @@
+let value = 0;
+({ value = (Infinity = 1) } = {});

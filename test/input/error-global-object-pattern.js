@@ -1,0 +1,2 @@
+let a;
+({ a, b: Promise } = parts);

@@ -1,0 +1,2 @@
+let head;
+[head, ...Set] = items;

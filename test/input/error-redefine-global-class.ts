@@ -1,0 +1,3 @@
+class Set<T> {
+  items: T[] = [];
+}

@@ -1,0 +1,1 @@
+const { parse, Map } = library;

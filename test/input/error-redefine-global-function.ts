@@ -1,0 +1,3 @@
+function Promise(executor: () => void) {
+  return executor;
+}

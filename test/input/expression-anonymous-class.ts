@@ -1,0 +1,5 @@
+class {
+  greet(name: string) {
+    return `hi ${name}`;
+  }
+}

@@ -1,0 +1,3 @@
+function (n: number) {
+  return n * factor;
+}

@@ -1,0 +1,1 @@
+steps.map((step) => display(step * scale))
