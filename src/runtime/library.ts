@@ -3,7 +3,7 @@
  * `view` and `invalidation` come from the runtime itself; this module gives
  * the rest, each loaded only when a cell first uses it.
  */
-import { now } from './generators.ts';
+import { Generators, now } from './generators.ts';
 import type { ImportModule } from './lesson-runtime.ts';
 
 export interface StandardLibraryArgs {
@@ -19,7 +19,8 @@ export interface StandardLibraryArgs {
 
 /**
  * The standard library: `Inputs`, `Plot`, `tf` (@tensorflow/tfjs), `now`
- * (ms timestamps, one per frame) and `width`. Pass it as `library` to
+ * (ms timestamps, one per frame), `width` and Observable's `Generators`
+ * (observe, queue, input, now, width, dark). Pass it as `library` to
  * createLessonRuntime.
  */
 export function standardLibrary({ importModule, Inputs, Plot, width = 640 }: StandardLibraryArgs): Record<string, unknown> {
@@ -31,6 +32,7 @@ export function standardLibrary({ importModule, Inputs, Plot, width = 640 }: Sta
     Plot: Plot === undefined ? () => importModule('@observablehq/plot') : value(Plot),
     tf: () => importModule('@tensorflow/tfjs'),
     now,
+    Generators: value(Generators),
     width: typeof width === 'number' ? value(width) : width,
   };
 }
