@@ -16,13 +16,14 @@ export function findDuplicates(cells: Iterable<CompiledCell>): Map<string, strin
   return new Map([...owners].filter(([, ids]) => ids.length > 1));
 }
 
-/** The error of a cell that declares a name another cell declares too, if it does. */
-export function duplicateError(cell: CompiledCell, duplicates: ReadonlyMap<string, string[]>): CellError | undefined {
-  const names = cell.declarations.filter((name) => duplicates.has(name));
-  if (!names.length) return undefined;
-  const others = [...new Set(names.flatMap((n) => duplicates.get(n) ?? []))].filter((id) => id !== cell.id);
-  const list = names.map((n) => `"${n}"`).join(', ');
-  return new CellError(`${list} ${names.length > 1 ? 'are' : 'is'} defined more than once (also in ${others.join(', ')})`, { cellId: cell.id, kind: 'duplicate', name: 'RuntimeError' });
+/**
+ * Framework's rule: cells declaring the same name still run, and a cell reading
+ * that name fails, naming the cells that declare it.
+ */
+function duplicateMessage(name: string, cells: readonly CompiledCell[]): string {
+  const owners = findDuplicates(cells).get(name) ?? [];
+  const where = owners.length ? ` (declared by ${owners.slice(0, -1).join(', ')} and ${owners[owners.length - 1]})` : '';
+  return `"${name}" is defined more than once${where}: rename all but one so this cell knows which to read`;
 }
 
 /** Classifies what a cell's run rejected with; `cells` are all cells, to name a cycle. */
@@ -32,6 +33,9 @@ export function toCellError(cell: CompiledCell, error: unknown, cells: readonly 
     const input = error.input;
     if (input === undefined && error.message === 'circular definition') {
       return new CellError(circularMessage(cell, cells), { cellId: cell.id, kind: 'circular', name: 'RuntimeError', cause: error });
+    }
+    if (input !== undefined && error.message === `${input} is defined more than once`) {
+      return new CellError(duplicateMessage(input, cells), { cellId: cell.id, kind: 'duplicate', name: 'RuntimeError', cause: error });
     }
     if (input !== undefined && error.message === `${input} is not defined`) {
       return new CellError(`"${input}" is not defined: no cell declares it and it is not in the library`, { cellId: cell.id, kind: 'undefined', name: 'RuntimeError', cause: error });

@@ -13,7 +13,7 @@ export type CellErrorKind =
   | 'undefined'
   /** An input of the cell failed, so the cell could not run. */
   | 'input'
-  /** The cell declares a name another cell also declares. */
+  /** The cell reads a name that more than one cell declares. */
   | 'duplicate'
   /** The cell depends on itself through other cells. */
   | 'circular'

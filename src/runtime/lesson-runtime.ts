@@ -20,7 +20,7 @@ import { Runtime, type Module, type Variable } from '@observablehq/runtime';
 import { compileCell } from '../cells/compile.ts';
 import { createLoopGuard, DEFAULT_LOOP_BUDGET_MS } from '../cells/loop-guard.ts';
 import type { CellContext, CompiledCell } from '../cells/types.ts';
-import { duplicateError, findDuplicates, toCellError } from './cell-errors.ts';
+import { toCellError } from './cell-errors.ts';
 import { CellError } from './errors.ts';
 import { evaluateBody } from './evaluate.ts';
 import { inputValues, type ValueSource } from './generators.ts';
@@ -114,7 +114,6 @@ export function createLessonRuntime({
   const context: CellContext = { guard: createLoopGuard({ budgetMs: loopBudgetMs }), import: importModule };
   // A waiter is armed once the recomputation pending when idle() was called has started.
   const idleWaiters = new Set<{ resolve: () => void; armed: boolean }>();
-  let duplicates = new Map<string, string[]>();
 
   const cellsOf = (map: Map<string, CellEntry>): CompiledCell[] => [...map.values()].map((e) => e.cell);
 
@@ -142,8 +141,6 @@ export function createLessonRuntime({
     }
     return function definition(...inputs: unknown[]): unknown {
       if (compileError) throw compileError;
-      const duplicate = duplicateError(cell, duplicates);
-      if (duplicate) throw duplicate;
       const version = entry.variable._version;
       const isCurrent = (): boolean => entry.variable._version === version && !entry.removed;
       const display = <T>(value: T): T => {
@@ -186,17 +183,6 @@ export function createLessonRuntime({
     },
   });
 
-  /** Re-runs cells whose duplicate status changed, so they show or clear the error. */
-  const refreshDuplicates = (before: Map<string, string[]>, except: string): void => {
-    duplicates = findDuplicates(cellsOf(entries));
-    const changed = new Set([...before.keys(), ...duplicates.keys()].filter((n) => String(before.get(n)) !== String(duplicates.get(n))));
-    for (const entry of entries.values()) {
-      if (entry.cell.id === except || !entry.cell.declarations.some((n) => changed.has(n))) continue;
-      entry.done = false;
-      entry.variable.define(`cell ${entry.cell.id}`, runtimeInputs(entry.cell), makeDefinition(entry));
-    }
-  };
-
   const define = (cell: CompiledCell): void => {
     let entry = entries.get(cell.id);
     const observer = observe(cell);
@@ -208,8 +194,6 @@ export function createLessonRuntime({
     entry.cell = cell;
     entry.observer = observer;
     entry.done = false;
-    const before = duplicates;
-    duplicates = findDuplicates(cellsOf(entries));
     entry.variable.define(`cell ${cell.id}`, runtimeInputs(cell), makeDefinition(entry));
     for (const [name, variable] of entry.outputs) {
       if (!cell.declarations.includes(name)) {
@@ -219,11 +203,11 @@ export function createLessonRuntime({
     }
     for (const name of cell.declarations) {
       if (entry.outputs.has(name)) continue;
-      // Observed ({}), so the runtime computes it even before another cell reads it.
+      // Observed ({}), so the runtime computes it even before another cell reads it. A name two
+      // cells declare: both cells run, and the runtime fails the cells that read it (as Framework).
       const output = main.variable({}).define(name, [`cell ${cell.id}`], (exports: Record<string, unknown>) => exports[name]);
       entry.outputs.set(name, output);
     }
-    refreshDuplicates(before, cell.id);
   };
 
   const remove = (id: string): void => {
@@ -233,7 +217,6 @@ export function createLessonRuntime({
     entries.delete(id);
     for (const variable of entry.outputs.values()) variable.delete();
     entry.variable.delete();
-    refreshDuplicates(duplicates, id);
     notifyIdle();
   };
 

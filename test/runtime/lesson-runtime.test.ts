@@ -109,18 +109,20 @@ describe('createLessonRuntime', () => {
       expect(outcomes(r, 'ok2')).toEqual(['value 20']);
     });
 
-    it('two cells defining the same name: both say so, until one is renamed', async () => {
-      const r = setup({ ...healthy, first: 'const twice = 1', second: 'const twice = 2', reader: 'twice' });
+    it('two cells defining the same name: both run, and a cell reading it names both, until one is renamed', async () => {
+      const r = setup({ ...healthy, first: 'const twice = 1; display("first ran")', second: 'const twice = 2', reader: 'twice', indirect: 'const later = twice + 1' });
       await r.runtime.idle();
-      expect(r.errorOf('first')?.kind).toBe('duplicate');
-      expect(r.errorOf('second')?.message).toContain('"twice" is defined more than once (also in first)');
-      expect(r.errorOf('reader')).toBeDefined();
+      expect(outcomes(r, 'first')).toEqual(['display first ran', 'settled']);
+      expect(r.errorOf('second')).toBeUndefined();
+      expect(r.errorOf('reader')?.kind).toBe('duplicate');
+      expect(r.errorOf('reader')?.message).toBe('"twice" is defined more than once (declared by first and second): rename all but one so this cell knows which to read');
+      expect(r.errorOf('indirect')?.kind).toBe('duplicate');
       expect(outcomes(r, 'ok2')).toEqual(['value 20']);
       r.runtime.redefine('second', 'const once = 2');
       await r.runtime.idle();
-      expect(r.errorOf('first')).toBeUndefined();
-      expect(r.errorOf('second')).toBeUndefined();
+      expect(r.errorOf('reader')).toBeUndefined();
       expect(outcomes(r, 'reader').at(-1)).toBe('value 1');
+      expect(await r.runtime.value('later')).toBe(2);
     });
 
     it('a circular dependency, naming the cycle', async () => {
