@@ -45,6 +45,13 @@ export interface CellObserver {
   settled?(): void;
   /** The cell failed; show the error at the cell. */
   rejected?(error: CellError): void;
+  /** A value of a generator the cell declared (`const epoch = (async function* () {...})()`), each time it yields. */
+  yielded?(name: string, value: unknown): void;
+  /**
+   * The latest run is over: right after fulfilled (its first value), settled or rejected, or, with
+   * `followGenerators`, once every generator the run made has ended too.
+   */
+  finished?(): void;
 }
 
 /**
@@ -70,6 +77,13 @@ export interface LessonRuntimeArgs {
   view?: ViewFunction;
   /** Loop guard budget in ms (default DEFAULT_LOOP_BUDGET_MS = 2000). */
   loopBudgetMs?: number;
+  /**
+   * Follow generators to their end, as headless runs do: a cell whose value or declared name is a
+   * generator stays in busy() and keeps idle() waiting until each such generator is done, fails,
+   * or is returned (the cell re-ran). Generators of view() are inputs and are not followed.
+   * Default false: the page shows values as they come and a cell is idle at its latest value.
+   */
+  followGenerators?: boolean;
 }
 
 export interface LessonRuntime {
@@ -98,6 +112,10 @@ interface CellEntry {
   observer: CellObserver;
   /** True once the latest run finished (fulfilled, settled or rejected). */
   done: boolean;
+  /** Generators of this cell's runs still going (with followGenerators). */
+  generators: Set<object>;
+  /** True once the observer heard `finished` for the latest run. */
+  finished: boolean;
   removed: boolean;
 }
 
@@ -107,6 +125,7 @@ export function createLessonRuntime({
   observe = () => ({}),
   view = (input) => inputValues(input as ValueSource),
   loopBudgetMs = DEFAULT_LOOP_BUDGET_MS,
+  followGenerators = false,
 }: LessonRuntimeArgs = {}): LessonRuntime {
   const runtime = new Runtime({ ...library });
   const main: Module = runtime.module();
@@ -115,10 +134,14 @@ export function createLessonRuntime({
   // A waiter is armed once the recomputation pending when idle() was called has started.
   const idleWaiters = new Set<{ resolve: () => void; armed: boolean }>();
 
+  // view()'s generators: inputs wait for the reader, so following them would never end.
+  const inputGenerators = new WeakSet<object>();
+
   const cellsOf = (map: Map<string, CellEntry>): CompiledCell[] => [...map.values()].map((e) => e.cell);
+  const isBusy = (entry: CellEntry): boolean => !entry.done || entry.generators.size > 0;
 
   const notifyIdle = (): void => {
-    if ([...entries.values()].some((e) => !e.done)) return;
+    if ([...entries.values()].some(isBusy)) return;
     for (const waiter of idleWaiters) {
       if (!waiter.armed) continue;
       idleWaiters.delete(waiter);
@@ -151,13 +174,41 @@ export function createLessonRuntime({
       };
       const cellView = (input: unknown, name?: string): unknown => {
         const values = view(input, name);
+        if (typeof values === 'object' && values !== null) inputGenerators.add(values);
         display(input);
         return values;
       };
       let k = 0;
       const args = cell.references.map((name) => (name === 'display' ? display : name === 'view' ? cellView : inputs[k++]));
-      return run!(context, ...args);
+      const result = run!(context, ...args);
+      return followGenerators ? whenValue(result, (value) => followValue(entry, value)) : result;
     };
+  };
+
+  /** Wraps the generators a run made (its value, or its declared names') so their end is seen. */
+  const followValue = (entry: CellEntry, value: unknown): unknown => {
+    const follow = (v: unknown): unknown => {
+      if (!isGenerator(v) || inputGenerators.has(v)) return v;
+      entry.generators.add(v);
+      return onGeneratorEnd(v, () => {
+        if (!entry.generators.delete(v) || entry.removed) return;
+        // Let the runtime schedule what the last value changed before checking for idle.
+        void runtime._compute().then(() => finishIfDone(entry));
+      });
+    };
+    if (entry.cell.expression) return follow(value);
+    const exports = value as Record<string, unknown>;
+    for (const name of Object.keys(exports)) exports[name] = follow(exports[name]);
+    return exports;
+  };
+
+  const finishIfDone = (entry: CellEntry): void => {
+    if (entry.removed || isBusy(entry)) return;
+    if (!entry.finished) {
+      entry.finished = true;
+      entry.observer.finished?.();
+    }
+    notifyIdle();
   };
 
   const runtimeInputs = (cell: CompiledCell): string[] => cell.references.filter((name) => name !== 'display' && name !== 'view');
@@ -166,6 +217,7 @@ export function createLessonRuntime({
     pending() {
       if (entry.removed) return;
       entry.done = false;
+      entry.finished = false;
       entry.observer.pending?.();
     },
     fulfilled(value: unknown) {
@@ -173,13 +225,13 @@ export function createLessonRuntime({
       entry.done = true;
       if (entry.cell.expression) entry.observer.fulfilled?.(value);
       else entry.observer.settled?.();
-      notifyIdle();
+      finishIfDone(entry);
     },
     rejected(error: unknown) {
       if (entry.removed) return;
       entry.done = true;
       entry.observer.rejected?.(toCellError(entry.cell, error, cellsOf(entries)));
-      notifyIdle();
+      finishIfDone(entry);
     },
   });
 
@@ -187,13 +239,14 @@ export function createLessonRuntime({
     let entry = entries.get(cell.id);
     const observer = observe(cell);
     if (!entry) {
-      entry = { cell, variable: undefined as unknown as Variable, outputs: new Map(), observer, done: false, removed: false };
+      entry = { cell, variable: undefined as unknown as Variable, outputs: new Map(), observer, done: false, generators: new Set(), finished: false, removed: false };
       entry.variable = main.variable(observerFor(entry));
       entries.set(cell.id, entry);
     }
     entry.cell = cell;
     entry.observer = observer;
     entry.done = false;
+    entry.finished = false;
     entry.variable.define(`cell ${cell.id}`, runtimeInputs(cell), makeDefinition(entry));
     for (const [name, variable] of entry.outputs) {
       if (!cell.declarations.includes(name)) {
@@ -203,9 +256,15 @@ export function createLessonRuntime({
     }
     for (const name of cell.declarations) {
       if (entry.outputs.has(name)) continue;
-      // Observed ({}), so the runtime computes it even before another cell reads it. A name two
+      // Observed, so the runtime computes it even before another cell reads it. A name two
       // cells declare: both cells run, and the runtime fails the cells that read it (as Framework).
-      const output = main.variable({}).define(name, [`cell ${cell.id}`], (exports: Record<string, unknown>) => exports[name]);
+      let generated = false;
+      const owner = entry;
+      const observer = { fulfilled: (value: unknown) => generated && owner.observer.yielded?.(name, value) };
+      const output = main.variable(observer).define(name, [`cell ${cell.id}`], (exports: Record<string, unknown>) => {
+        generated = isGenerator(exports[name]) && !inputGenerators.has(exports[name] as object);
+        return exports[name];
+      });
       entry.outputs.set(name, output);
     }
   };
@@ -243,7 +302,7 @@ export function createLessonRuntime({
         });
       });
     },
-    busy: () => [...entries.values()].filter((e) => !e.done).map((e) => e.cell.id),
+    busy: () => [...entries.values()].filter(isBusy).map((e) => e.cell.id),
     dispose() {
       for (const entry of entries.values()) entry.removed = true;
       runtime.dispose();
@@ -251,4 +310,66 @@ export function createLessonRuntime({
       idleWaiters.clear();
     },
   };
+}
+
+/** What @observablehq/runtime iterates: anything with next() and return(). */
+interface Generatorish {
+  next(value?: unknown): unknown;
+  return(value?: unknown): unknown;
+  throw?(error?: unknown): unknown;
+}
+
+function isGenerator(value: unknown): value is Generatorish {
+  const v = value as Partial<Generatorish> | null;
+  return typeof v === 'object' && v !== null && typeof v.next === 'function' && typeof v.return === 'function';
+}
+
+/** `f(value)`, or `f` of what `value` resolves to. */
+function whenValue(value: unknown, f: (v: unknown) => unknown): unknown {
+  return value instanceof Promise ? value.then(f) : f(value);
+}
+
+/**
+ * The same generator (sync or async), calling `onEnd` once when it is done, throws, or is returned.
+ * A plain object rather than a wrapping generator: `return()` must reach the original at once,
+ * even while it is waiting, as it does for the runtime's own invalidation.
+ */
+function onGeneratorEnd(generator: Generatorish, onEnd: () => void): Generatorish {
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    onEnd();
+  };
+  const watch = (step: () => unknown): unknown => {
+    let result: unknown;
+    try {
+      result = step();
+    } catch (error) {
+      end();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (r: { done?: boolean }) => (r?.done && end(), r),
+        (error: unknown) => {
+          end();
+          throw error;
+        },
+      );
+    }
+    if ((result as { done?: boolean } | undefined)?.done) end();
+    return result;
+  };
+  const followed: Generatorish & Record<symbol, unknown> = {
+    next: (value) => watch(() => generator.next(value)),
+    return: (value) => {
+      end();
+      return generator.return(value);
+    },
+    throw: (error) => watch(() => (generator.throw ? generator.throw(error) : Promise.reject(error))),
+    [Symbol.iterator]: () => followed,
+    [Symbol.asyncIterator]: () => followed,
+  };
+  return followed;
 }
