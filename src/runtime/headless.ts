@@ -47,8 +47,14 @@ export interface HeadlessCellResult {
   index: number;
   /** Line of the cell's fence in the lesson file. */
   line: number;
-  /** Text of each value the latest run displayed, then the expression's value. */
+  /** Text of each value the latest run displayed, then the expression's value (a generator's last). */
   outputs: string[];
+  /**
+   * Every value the cell produced, in order, when there was more than one: each yield of its
+   * generator or a re-run's value (expression cells), `name = value` for each yield of a declared
+   * generator. `lectern run --json` keeps them; the text output shows the last.
+   */
+  values?: string[];
   /** Milliseconds from the start of the cell's latest run to its end (includes waiting for inputs). */
   durationMs?: number;
   error?: HeadlessCellError;
@@ -88,12 +94,19 @@ export async function runLessonHeadless({ source, path, set = {}, timeoutMs = 30
     importModule: load,
     view,
     loopBudgetMs,
+    followGenerators: true,
     observe(cell) {
       const block = lesson.cells.find((c) => c.id === cell.id) as CellBlock;
       const result: HeadlessCellResult = { id: cell.id, index: block.index, line: block.line, outputs: [] };
       results.set(cell.id, result);
       let displayed: string[] = [];
+      const values: string[] = [];
+      const keep = (text: string): void => {
+        values.push(text);
+        if (values.length > 1) result.values = values;
+      };
       let started = performance.now();
+      // A run lasts until its generators end (followGenerators).
       const finish = (): void => {
         result.durationMs = Math.round(performance.now() - started);
       };
@@ -108,20 +121,23 @@ export async function runLessonHeadless({ source, path, set = {}, timeoutMs = 30
           delete result.error;
         },
         fulfilled(value) {
-          result.outputs = [...displayed, formatValue(value, { quoteStrings: true })];
+          const text = formatValue(value, { quoteStrings: true });
+          result.outputs = [...displayed, text];
+          keep(text);
           delete result.error;
-          finish();
         },
         settled() {
           result.outputs = [...displayed];
           delete result.error;
-          finish();
         },
         rejected(error) {
           result.outputs = [...displayed];
           result.error = describeError(error, block);
-          finish();
         },
+        yielded(name, value) {
+          keep(`${name} = ${formatValue(value, { quoteStrings: true })}`);
+        },
+        finished: finish,
       };
     },
   });

@@ -51,6 +51,18 @@ describe('runLessonHeadless', () => {
     expect(result.cells[1].error).toBeUndefined();
   });
 
+  it('follows generators to their end: the last value is the cell\'s, every value is kept', async () => {
+    const result = await runLessonHeadless({
+      source: lesson(
+        'const epoch = (async function* () { for (let i = 1; i <= 3; i++) { await new Promise((r) => setTimeout(r, 5)); yield i; } })()',
+        '`epoch ${epoch}`',
+        '(function* () { yield "first"; yield "last"; })()',
+      ),
+    });
+    expect(result.cells.map((c) => c.outputs)).toEqual([[], ['"epoch 3"'], ['"last"']]);
+    expect(result.cells.map((c) => c.values)).toEqual([['epoch = 1', 'epoch = 2', 'epoch = 3'], ['"epoch 1"', '"epoch 2"', '"epoch 3"'], ['"first"', '"last"']]);
+  });
+
   it('runs Plot calls without a DOM', async () => {
     const result = await runLessonHeadless({ source: lesson('Plot.plot({ marks: [Plot.lineY([1, 2, 3]), Plot.dot(pts)] })', 'const pts = [[0, 1]]') });
     expect(result.cells[0].outputs).toEqual(['Plot(lineY[3], dot[1])']);
