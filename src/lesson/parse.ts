@@ -49,6 +49,7 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
       flushMarkdown();
       const code = token as Tokens.Code;
       const isFenced = /^\s*(```|~~~)/.test(code.raw);
+      if (isFenced) diagnostics.push(...fenceProblems(code.raw, tokenLine));
       const info = parseFenceInfo(isFenced ? code.lang ?? '' : '');
       if (info.live) {
         const index = cells.length;
@@ -73,6 +74,32 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
   flushMarkdown();
 
   return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, sections: findSections(blocks), diagnostics };
+}
+
+/**
+ * A fence that is never closed runs to the end of the file, and one whose closing
+ * line is missing swallows the prose and cells after it up to the next bare fence:
+ * both compile prose as code. Say where, instead of only failing the cell.
+ */
+function fenceProblems(raw: string, line: number): LessonDiagnostic[] {
+  const lines = raw.replace(/^(?:[ \t]*\n)+/, '').replace(/\n+$/, '').split('\n');
+  const opening = /^ {0,3}(`{3,}|~{3,})\s*(\S*)/.exec(lines[0] ?? '');
+  if (!opening) return [];
+  const [, marker, lang] = opening;
+  const char = marker[0] === '`' ? '`' : '~';
+  const atLeast = `[${char}]{${marker.length},}`;
+  const closing = new RegExp(`^ {0,3}${atLeast}\\s*$`);
+  const nestedOpening = new RegExp(`^ {0,3}${atLeast}\\s*\\S`);
+  const problems: LessonDiagnostic[] = [];
+  const closed = lines.length > 1 && closing.test(lines[lines.length - 1]);
+  const body = closed ? lines.slice(1, -1) : lines.slice(1);
+  body.forEach((text, i) => {
+    if (nestedOpening.test(text)) {
+      problems.push({ line: line + 1 + i, message: `"${text.trim()}" is inside the ${marker}${lang} block opened on line ${line}: fences do not nest, so its closing ${marker} is probably missing above this line` });
+    }
+  });
+  if (!closed) problems.push({ line, message: `The ${marker}${lang} fence opened here is never closed, so everything to the end of the file is its code: add a closing ${marker} line` });
+  return problems;
 }
 
 /** Renders a run of block tokens, keeping the file's reference-style link definitions. */

@@ -27,7 +27,14 @@ describe('parseFenceInfo', () => {
     expect(parseFenceInfo('python')).toEqual({ live: false, lang: 'python' });
     expect(parseFenceInfo('typescript')).toEqual({ live: false, lang: 'typescript' });
     expect(parseFenceInfo('ts static')).toEqual({ live: false, lang: 'ts' });
+    expect(parseFenceInfo('ts run=false')).toEqual({ live: false, lang: 'ts' });
+    expect(parseFenceInfo('js echo run=False')).toEqual({ live: false, lang: 'js' });
     expect(parseFenceInfo('')).toEqual({ live: false, lang: '' });
+  });
+
+  it("reads Framework's echo=true|false and run=true", () => {
+    expect(parseFenceInfo('ts echo=true run=true')).toMatchObject({ live: true, options: { echo: true }, problems: [] });
+    expect(parseFenceInfo('js echo=false')).toMatchObject({ live: true, options: { echo: false }, problems: [] });
   });
 
   it('reports unknown options', () => {
