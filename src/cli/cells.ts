@@ -1,17 +1,21 @@
 /**
  * `lectern cells <file.md | file.ts> [--json]`: the analysis of each cell
- * (index, language, declared and referenced names, expression or not, syntax
- * error with line and column). A .ts/.js file is one cell.
+ * (index, language, declared and referenced names, expression or not, imports
+ * static and dynamic, syntax error with line and column). A .ts/.js file is
+ * one cell. Exits 1 when a cell does not compile or the lesson has problems
+ * (printed to stderr as file:line: message), so scripts and CI can rely on it.
  */
 import { readFile } from 'node:fs/promises';
 import { compileCell } from '../cells/compile.ts';
-import type { CellLanguage } from '../cells/types.ts';
+import type { CellImport, CellLanguage } from '../cells/types.ts';
 import { parseLesson } from '../lesson/parse.ts';
 
 const USAGE = `Usage: lectern cells <lesson.md | cell.ts | cell.js> [--json]
 
 Prints each live cell's index, language, declared names, referenced names,
-whether it is an expression, and any syntax error (line and column in the cell).`;
+whether it is an expression, its imports (static and dynamic), and any syntax
+error (line and column in the cell). Exits 1 if a cell has an error or the
+lesson has problems (unknown fence options, an unclosed fence, ...).`;
 
 export interface CellReport {
   index: number;
@@ -22,17 +26,25 @@ export interface CellReport {
   declarations: string[];
   references: string[];
   expression: boolean;
-  imports: string[];
+  /** Modules the cell imports: statements (`static`) and literal `import("...")` calls (`dynamic`). */
+  imports: { specifier: string; method: CellImport['method'] }[];
   /** Line and column in the cell (1-based); fileLine is the same line in the file. */
   error?: { message: string; line: number; column: number; fileLine: number };
 }
 
+export interface FileAnalysis {
+  cells: CellReport[];
+  /** Problems of the lesson file itself (front matter, fence options, unclosed fences). */
+  problems: { line: number; message: string }[];
+}
+
 /** Analyses a lesson (.md) or a single cell file (.ts/.js). */
-export function analyzeFile(path: string, text: string): CellReport[] {
+export function analyzeFile(path: string, text: string): FileAnalysis {
   if (/\.(ts|js)$/.test(path)) {
-    return [report(0, 'cell-1', 1, path.endsWith('.js') ? 'js' : 'ts', text)];
+    return { cells: [report(0, 'cell-1', 1, path.endsWith('.js') ? 'js' : 'ts', text)], problems: [] };
   }
-  return parseLesson(text, { path }).cells.map((c) => report(c.index, c.id, c.sourceLine, c.lang, c.source));
+  const lesson = parseLesson(text, { path });
+  return { cells: lesson.cells.map((c) => report(c.index, c.id, c.sourceLine, c.lang, c.source)), problems: lesson.diagnostics };
 }
 
 function report(index: number, id: string, line: number, lang: CellLanguage, source: string): CellReport {
@@ -45,7 +57,7 @@ function report(index: number, id: string, line: number, lang: CellLanguage, sou
     declarations: cell.declarations,
     references: cell.references,
     expression: cell.expression,
-    imports: cell.imports.map((i) => i.specifier),
+    imports: cell.imports.map(({ specifier, method }) => ({ specifier, method })),
   };
   if (cell.error) result.error = { message: cell.error.message, line: cell.error.line, column: cell.error.column, fileLine: line + cell.error.line - 1 };
   return result;
@@ -70,16 +82,19 @@ export async function run(args: string[]): Promise<number> {
     console.error(`lectern cells: cannot read ${files[0]}: ${(error as Error).message}`);
     return 2;
   }
-  const reports = analyzeFile(files[0], text);
-  if (json) console.log(JSON.stringify(reports, null, 2));
-  else console.log(reports.map(formatReport).join("\n"));
-  return 0;
+  const { cells, problems } = analyzeFile(files[0], text);
+  if (json) console.log(JSON.stringify(cells, null, 2));
+  else console.log(cells.map(formatReport).join('\n'));
+  for (const { line, message } of problems) console.error(`${files[0]}:${line}: ${message}`);
+  const failing = cells.filter((c) => c.error);
+  if (failing.length) console.error(`lectern cells: ${failing.length} of ${cells.length} cells do not compile: ${failing.map((c) => `${c.id} (file line ${c.error!.fileLine})`).join(', ')}`);
+  return failing.length || problems.length ? 1 : 0;
 }
 
 function formatReport(r: CellReport): string {
   const list = (names: string[]) => (names.length ? names.join(', ') : '—');
   const lines = [`#${r.index} ${r.id} (${r.lang}, line ${r.line})${r.expression ? ' expression' : ''}`, `  declares:   ${list(r.declarations)}`, `  references: ${list(r.references)}`];
-  if (r.imports.length) lines.push(`  imports:    ${r.imports.join(', ')}`);
+  if (r.imports.length) lines.push(`  imports:    ${r.imports.map((i) => (i.method === 'dynamic' ? `${i.specifier} (dynamic)` : i.specifier)).join(', ')}`);
   if (r.error) lines.push(`  error:      ${r.error.message} (line ${r.error.line}, column ${r.error.column}; file line ${r.error.fileLine})`);
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
  * writes a starter Marp deck from a lesson's sections (see src/slides/starter.ts).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseLesson } from '../lesson/parse.ts';
 import { starterDeck } from '../slides/starter.ts';
@@ -39,8 +39,15 @@ export async function run(args: string[]): Promise<number> {
   if (positional.length !== 1) return fail('give exactly one lesson file, e.g. notebooks/08-fine-tuning.md');
   const lessonPath = positional[0]!;
   if (!existsSync(lessonPath)) return fail(`no lesson file at ${lessonPath}`);
+  if ((await stat(lessonPath)).isDirectory()) return fail(`${lessonPath} is a directory; give a lesson's .md file, e.g. notebooks/08-fine-tuning.md`);
+  let text: string;
+  try {
+    text = await readFile(lessonPath, 'utf8');
+  } catch (error) {
+    return fail(`cannot read ${lessonPath}: ${messageOf(error)}`);
+  }
   const lessonId = basename(lessonPath).replace(/\.md$/, '');
-  const lesson = parseLesson(await readFile(lessonPath, 'utf8'), { path: lessonPath });
+  const lesson = parseLesson(text, { path: lessonPath });
   if (lesson.sections.length === 0) return fail(`${lessonPath} has no "##" sections to make slides from`);
   const deck = starterDeck(lesson, { lessonId });
   if (stdout) {
@@ -48,11 +55,20 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const target = out ?? join('slides', `${lessonId}.md`);
+  if (existsSync(target) && (await stat(target)).isDirectory()) return fail(`${target} is a directory; give --out a file name, e.g. ${join(target, `${lessonId}.md`)}`);
   if (existsSync(target) && !force) return fail(`${target} exists; pass --force to overwrite it or --out to write elsewhere`);
-  await mkdir(dirname(target), { recursive: true });
-  await writeFile(target, deck);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, deck);
+  } catch (error) {
+    return fail(`cannot write ${target}: ${messageOf(error)}`);
+  }
   console.log(`Wrote ${target}: ${lesson.sections.length + 1} slides from ${lesson.sections.length} sections of ${lessonPath}`);
   return 0;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function fail(message: string): number {

@@ -77,7 +77,7 @@ describe('lectern run', () => {
 describe('lectern cells', () => {
   it('prints each cell\'s analysis as JSON, for a .ts file', async () => {
     const { code, stdout } = await lectern('cells', 'test/input/error-syntax.ts', '--json');
-    expect(code).toBe(0);
+    expect(code).toBe(1); // a cell that does not compile fails the command
     expect(JSON.parse(stdout)).toEqual([
       { index: 0, id: 'cell-1', line: 1, lang: 'ts', declarations: [], references: [], expression: false, imports: [], error: { message: 'Unexpected token', line: 2, column: 21, fileLine: 2 } },
     ]);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,5 +37,18 @@ describe('lectern slides', () => {
     await writeFile(flat, '# Only a title\n\nNo sections.\n');
     expect(await run([flat, '--stdout'])).toBe(2);
     expect(vi.mocked(console.error).mock.calls.flat().join('\n')).toContain('has no "##" sections');
+  });
+
+  it('says so when the lesson or --out is a directory, instead of throwing EISDIR', async () => {
+    const folder = join(dir, 'dir.md');
+    await mkdir(folder);
+    expect(await run([folder])).toBe(2);
+    const errors = () => vi.mocked(console.error).mock.calls.flat().join('\n');
+    expect(errors()).toContain(`${folder} is a directory; give a lesson's .md file`);
+    const lesson = join(dir, '09-demo.md');
+    await writeFile(lesson, '# Demo\n\n## Part\n\nOne.\n');
+    expect(await run([lesson, '--out', folder])).toBe(2);
+    expect(errors()).toContain(`${folder} is a directory; give --out a file name`);
+    expect(errors()).not.toContain('EISDIR');
   });
 });
