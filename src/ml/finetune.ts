@@ -68,6 +68,13 @@ export interface FineTuneArgs {
    * or null to compute them for this run only and free them at the end.
    */
   cache?: FeatureCache | null;
+  /**
+   * Sets the weights the run starts from (a checkpoint, say), called once with the model (as
+   * `FineTuneResult.model`) after it is built and before the first epoch. The layers below the cut
+   * are `base`'s own: load those into the base before calling fineTune, and leave them alone here.
+   * Default none: the top starts from the base's weights and the head from its seeded initialisation.
+   */
+  initialWeights?: (model: tf.LayersModel) => void | Promise<void>;
 }
 
 /** One epoch, in Keras's log names. `epoch` counts from 1. */
@@ -126,6 +133,7 @@ interface Settings {
   seed: number;
   signal?: AbortSignal;
   cache: FeatureCache | null;
+  initialWeights?: (model: tf.LayersModel) => void | Promise<void>;
 }
 
 function checkImages(name: string, images: LabeledImages): void {
@@ -158,6 +166,7 @@ function resolve(args: FineTuneArgs): Settings {
     seed: args.seed ?? 0,
     signal: args.signal,
     cache: args.cache === undefined ? sharedFeatureCache : args.cache,
+    initialWeights: args.initialWeights,
   };
   if (!(s.dropout >= 0 && s.dropout < 1)) throw new RangeError(`fineTune: dropout must be in [0, 1), got ${s.dropout}`);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new RangeError(`fineTune: epochs must be a positive integer, got ${s.epochs}`);
@@ -310,6 +319,10 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     trainer = createTrainer(top, { learningRate: s.learningRate });
     // The same layers wired after the base's frozen part: what the caller gets back.
     const model = tf.model({ inputs: s.base.inputs, outputs: head.apply(clones.apply(cut.boundary)) });
+    if (s.initialWeights) {
+      await s.initialWeights(model);
+      stopIfAborted();
+    }
 
     const access = weightAccess(top);
     const stopper = s.earlyStopping ? createEarlyStopping(s.earlyStopping, access) : null;

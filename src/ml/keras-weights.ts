@@ -375,7 +375,7 @@ export interface LoadKerasWeightsOptions {
 }
 
 export interface LoadedKerasWeights {
-  /** Layers whose weights were set. */
+  /** Layers whose weights were set (layers without weights not counted). */
   layers: number;
   /** Values set, summed over all weights. */
   values: number;
@@ -437,7 +437,7 @@ export async function loadKerasWeights(layout: KerasModelLayout, bytes: Uint8Arr
   let count = 0;
   planned.plan.forEach(({ entry }, i) => {
     const values = planned.values[i];
-    if (!values) return;
+    if (!values || values.length === 0) return;
     const tensors = entry.weights.map((weight, j) => tf.tensor(values[j]!, weight.shape as number[], 'float32'));
     try {
       entry.layer!.setWeights(tensors);
