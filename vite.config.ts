@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { lessonFiles } from './scripts/vite-lesson-files.ts';
+import { parseOrigins } from './src/trust/lesson-url.ts';
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
 const isolationHeaders = {
@@ -30,8 +31,17 @@ const embedEntryNames = {
   assetFileNames: (asset: { names: string[] }) => (asset.names.includes('lectern.css') ? 'lectern.css' : 'assets/[name]-[hash][extname]'),
 };
 
+/**
+ * Origins besides the site's own whose lessons `embed.html?src=` and `<lectern-lesson src>` may run
+ * (their cells run as this site): LECTERN_LESSON_ORIGINS="https://course.example.org" at build time.
+ */
+const lessonOrigins = parseOrigins(process.env.LECTERN_LESSON_ORIGINS);
+
 export default defineConfig({
   plugins: [lessonFiles(fileURLToPath(new URL('.', import.meta.url)))],
+  // Separate pages, no single-page fallback: a missing file is a 404, not index.html.
+  appType: 'mpa',
+  define: { __LECTERN_LESSON_ORIGINS__: JSON.stringify(lessonOrigins) },
   // Relative asset URLs: the static build can be served from any directory of any static host.
   base: './',
   server: { headers: isolationHeaders },

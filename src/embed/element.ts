@@ -78,7 +78,7 @@ export class LecternLessonElement extends HTMLElement {
   }
 
   private async show(container: HTMLElement, generation: number): Promise<void> {
-    const { key, lesson } = await loadEmbeddedLesson({ src: this.getAttribute('src'), lesson: this.getAttribute('lesson') });
+    const { key, lesson } = await loadEmbeddedLesson({ src: this.getAttribute('src'), lesson: this.getAttribute('lesson'), given: this.dataset.given ?? '<lectern-lesson src> ' });
     if (generation !== this.generation) return;
     const section = this.getAttribute('section');
     const blocks = sectionBlocks(lesson, section);

@@ -15,6 +15,7 @@ for (const name of ['lesson', 'src', 'section'] as const) {
   const value = params.get(name);
   if (value) element.setAttribute(name, value);
 }
+element.dataset.given = 'embed.html?src='; // names the parameter in a refusal
 if (!params.get('lesson') && !params.get('src')) {
   main.textContent = 'Give a lesson: embed.html?lesson=08-fine-tuning (and &section=… for one section).';
 } else {

@@ -1,12 +1,15 @@
 /**
  * Where an embed's lesson comes from: `lesson="08-fine-tuning"` names a lesson bundled with the
  * build; `src="…/08-fine-tuning.md"` is fetched relative to the page (a course site's own copy),
+ * from a trusted origin only (src/trust: the page's, Lectern's, the build's LECTERN_LESSON_ORIGINS),
  * and falls back to the bundled lesson of the same file name when it cannot be fetched. Each
  * lesson is loaded and parsed once per page, however many elements show it. Browser-only.
  */
 import { parseLesson } from '../lesson/parse.ts';
 import type { Lesson } from '../lesson/types.ts';
 import { lessonIds, loadLessonSource } from '../ui/lessons.ts';
+import { allowedLessonOrigins } from '../trust/allowed-origins.ts';
+import { checkLessonUrl, fetchLesson, LessonUrlError } from '../trust/lesson-url.ts';
 
 export interface LessonRef {
   /** A bundled lesson id. */
@@ -15,6 +18,8 @@ export interface LessonRef {
   src?: string | null;
   /** What `src` is relative to. Default: document.baseURI. */
   base?: string;
+  /** How `src` was given, for messages. Default: 'src='. */
+  given?: string;
 }
 
 export interface LoadedLesson {
@@ -39,7 +44,8 @@ export function loadEmbeddedLesson(ref: LessonRef): Promise<LoadedLesson> {
 
 function lessonKey(ref: LessonRef): string {
   if (ref.lesson) return `lesson:${ref.lesson}`;
-  if (ref.src) return new URL(ref.src, ref.base ?? document.baseURI).href;
+  // Refused before anything is fetched: a lesson from an untrusted origin never runs here.
+  if (ref.src) return checkLessonUrl({ src: ref.src, base: ref.base ?? document.baseURI, allowedOrigins: allowedLessonOrigins(), given: ref.given ?? 'src=' }).href;
   throw new Error('<lectern-lesson> needs a src="…/lesson.md" or a lesson="08-fine-tuning" attribute');
 }
 
@@ -48,14 +54,14 @@ async function readLesson(ref: LessonRef, key: string): Promise<LoadedLesson> {
   const bundledId = key.split('/').pop()!.replace(/\.md$/, '').split('?')[0]!;
   let problem: string;
   try {
-    const response = await fetch(key);
-    if (response.ok) return { key, lesson: parseLesson(await response.text(), { path: key }) };
-    problem = `HTTP ${response.status}`;
+    const { text } = await fetchLesson({ src: key, base: key, allowedOrigins: allowedLessonOrigins(), given: ref.given ?? 'src=' });
+    return { key, lesson: parseLesson(text, { path: key }) };
   } catch (error) {
+    if (error instanceof LessonUrlError) throw error; // refused, not missing: no fallback either
     problem = error instanceof Error ? error.message : String(error);
   }
   if (lessonIds.includes(bundledId)) {
     return { key, lesson: parseLesson(await loadLessonSource(bundledId), { path: `notebooks/${bundledId}.md` }) };
   }
-  throw new Error(`Cannot load the lesson ${key} (${problem}), and no bundled lesson is named "${bundledId}"`);
+  throw new Error(`${problem}, and no bundled lesson is named "${bundledId}"`);
 }

@@ -1,7 +1,8 @@
 /**
  * The lesson page (lesson.html?lesson=<id>): loads notebooks/<id>.md, parses it and mounts it live.
  * In development (`npm start`), `lesson.html?file=/path/to/draft.md` opens any Markdown file under
- * the project root instead (for drafts outside notebooks/ and for the browser tests).
+ * the project root instead (for drafts outside notebooks/ and for the browser tests): a path of
+ * this dev server only, never another origin's file.
  */
 import '@observablehq/inputs/dist/index.css';
 import './style.css';
@@ -11,6 +12,7 @@ import { browserLibrary } from './browser-library.ts';
 import { lessonIdFromLocation, loadLessonSource } from './lessons.ts';
 import { mountLesson, type MountedLesson } from './mount-lesson.ts';
 import { importModule } from './vite-imports.ts';
+import { fetchLesson } from '../trust/lesson-url.ts';
 
 interface LessonFile {
   /** Storage key and download name. */
@@ -23,9 +25,8 @@ interface LessonFile {
 async function locateLesson(search: string): Promise<LessonFile> {
   const file = new URLSearchParams(search).get('file');
   if (file && import.meta.env.DEV) {
-    const response = await fetch(file);
-    if (!response.ok) throw new Error(`Cannot read "${file}": HTTP ${response.status}`);
-    return { id: `file:${file}`, path: file, text: await response.text() };
+    const { text } = await fetchLesson({ src: file, base: window.location.href, allowedOrigins: [window.location.origin], given: 'lesson.html?file=' });
+    return { id: `file:${file}`, path: file, text };
   }
   const id = lessonIdFromLocation(search);
   if (!id) throw new Error('No lesson given: open a lesson from the index (lesson.html?lesson=<name>).');

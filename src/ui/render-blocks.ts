@@ -4,6 +4,7 @@
  * Live cells are mounted by the cell host. Browser-only.
  */
 import type { CellBlock, LessonBlock } from '../lesson/types.ts';
+import { setProse } from '../trust/sanitize-prose.ts';
 
 export function renderStaticBlock(block: Exclude<LessonBlock, CellBlock>, headingOffset = 0): HTMLElement {
   switch (block.type) {
@@ -11,13 +12,13 @@ export function renderStaticBlock(block: Exclude<LessonBlock, CellBlock>, headin
       const level = Math.min(Math.max(block.depth + headingOffset, 1), 6);
       const heading = document.createElement(`h${level}`);
       heading.id = block.slug;
-      heading.innerHTML = block.html; // the lesson's own Markdown: authored content
+      setProse(heading, block.html); // the author's HTML, without event handlers or javascript: URLs
       return heading;
     }
     case 'markdown': {
       const prose = document.createElement('div');
       prose.className = 'prose';
-      prose.innerHTML = block.html;
+      setProse(prose, block.html);
       return prose;
     }
     case 'code': {
