@@ -75,6 +75,24 @@ export interface FineTuneArgs {
    * Default none: the top starts from the base's weights and the head from its seeded initialisation.
    */
   initialWeights?: (model: tf.LayersModel) => void | Promise<void>;
+  /**
+   * Keras-style callbacks (ModelCheckpoint, TensorBoard, ...), called in order after each epoch's
+   * log is complete and before it is yielded. Default none.
+   */
+  callbacks?: FineTuneCallback[];
+}
+
+/** What a callback sees of the run: the model as it stands (the base's frozen layers, the trained top and head) and the base. */
+export interface FineTuneRun {
+  model: tf.LayersModel;
+  base: tf.LayersModel;
+}
+
+/** A callback of fineTune, as Keras's `keras.callbacks.Callback`; a rejected promise ends the run with its error. */
+export interface FineTuneCallback {
+  onEpochEnd?(log: EpochLog, run: FineTuneRun): void | Promise<void>;
+  /** After the last epoch (and after EarlyStopping restored its best weights). */
+  onTrainEnd?(history: FineTuneHistory, run: FineTuneRun): void | Promise<void>;
 }
 
 /** One epoch, in Keras's log names. `epoch` counts from 1. */
@@ -100,6 +118,11 @@ export interface FineTuneHistory {
   bestEpoch: number | null;
   /** True when the model holds the best epoch's weights (early stopping with restore). */
   restoredBestWeights: boolean;
+  /**
+   * Epoch (from 1) whose weights EarlyStopping put back, or null: its own best, which with minDelta
+   * above 0 can be earlier than `bestEpoch` (an improvement smaller than minDelta does not count).
+   */
+  restoredEpoch: number | null;
   /** Seconds spent getting features at the cut, and whether they came from the cache. */
   featureSeconds: number;
   featureSource: FeatureLease['source'];
@@ -134,6 +157,7 @@ interface Settings {
   signal?: AbortSignal;
   cache: FeatureCache | null;
   initialWeights?: (model: tf.LayersModel) => void | Promise<void>;
+  callbacks: FineTuneCallback[];
 }
 
 function checkImages(name: string, images: LabeledImages): void {
@@ -167,6 +191,7 @@ function resolve(args: FineTuneArgs): Settings {
     signal: args.signal,
     cache: args.cache === undefined ? sharedFeatureCache : args.cache,
     initialWeights: args.initialWeights,
+    callbacks: args.callbacks ?? [],
   };
   if (!(s.dropout >= 0 && s.dropout < 1)) throw new RangeError(`fineTune: dropout must be in [0, 1), got ${s.dropout}`);
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new RangeError(`fineTune: epochs must be a positive integer, got ${s.epochs}`);
@@ -330,6 +355,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     const logs: EpochLog[] = [];
     const n = s.train.y.shape[0];
     let stoppedEpoch: number | null = null;
+    let restoredEpoch: number | null = null;
     try {
       for (let epoch = 0; epoch < s.epochs; epoch++) {
         const epochStart = performance.now();
@@ -376,6 +402,10 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
         logs.push(log);
         checkpoint.onEpochEnd(epoch, log);
         const stop = stopper?.onEpochEnd(epoch, log) ?? false;
+        for (const callback of s.callbacks) {
+          await callback.onEpochEnd?.(log, { model, base: s.base });
+          stopIfAborted();
+        }
         yield log;
         stopIfAborted();
         if (stop) {
@@ -384,6 +414,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
         }
       }
       stopper?.onTrainEnd();
+      restoredEpoch = s.earlyStopping?.restoreBestWeights && stopper?.bestEpoch != null ? stopper.bestEpoch + 1 : null;
     } finally {
       stopper?.dispose();
     }
@@ -393,11 +424,16 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       stoppedEpoch,
       bestEpoch: kept.best ? kept.best.epoch + 1 : null,
       restoredBestWeights: Boolean(s.earlyStopping?.restoreBestWeights && logs.length > 0),
+      restoredEpoch,
       featureSeconds,
       featureSource: train.source,
       frozenLayers: cut.frozenCount,
       trainableLayers: cut.above.length,
     };
+    for (const callback of s.callbacks) {
+      await callback.onTrainEnd?.(history, { model, base: s.base });
+      stopIfAborted();
+    }
     const layers = owned.splice(0);
     let disposed = false;
     result = {
