@@ -11,7 +11,8 @@ import { starterDeck } from '../slides/starter.ts';
 const HELP = `Usage: lectern slides notebooks/<lesson>.md [--out FILE] [--force] [--stdout]
 
 Writes a starter Marp deck for a lesson: a title slide, then one slide per ## section
-(linked to it by a "section" directive) with its first sentences and its sliders as live cells.
+(linked to it by a "section" directive) with its first sentences and its sliders as live cells;
+what does not fit on one slide goes on "(continued)" slides of the same section.
 
   --out FILE   where to write (default: slides/<lesson>.md)
   --force      overwrite an existing deck
@@ -63,7 +64,9 @@ export async function run(args: string[]): Promise<number> {
   } catch (error) {
     return fail(`cannot write ${target}: ${messageOf(error)}`);
   }
-  console.log(`Wrote ${target}: ${lesson.sections.length + 1} slides from ${lesson.sections.length} sections of ${lessonPath}`);
+  // starterDeck separates slides with a blank-line-framed `---` (a longer section goes on "continued" slides).
+  const slideCount = deck.split('\n\n---\n\n').length;
+  console.log(`Wrote ${target}: ${slideCount} slides from ${lesson.sections.length} sections of ${lessonPath}`);
   return 0;
 }
 
