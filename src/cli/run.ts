@@ -1,25 +1,30 @@
 /**
- * `lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds]`:
+ * `lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--heap MB]`:
  * executes every cell in Node, prints each cell's output or error, and exits
  * 1 if any cell failed (naming it), 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
 import { runLessonHeadless, type HeadlessCellResult, type HeadlessRunResult } from '../runtime/headless.ts';
 
-const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds]
+const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--heap MB]
 
 Runs every cell of a lesson in Node, as the page would, and prints what each
-cell displays. Exits 1 if any cell fails, naming the cell.
+cell displays (generators to their last value). Exits 1 if any cell fails,
+naming the cell. The lesson runs in a process of its own; what its code logs
+goes to stderr.
 
-  --json              print the result as JSON
+  --json              print the result as JSON (with every value of each generator)
   --set name=value    give the view() input declared as \`const name = view(...)\` a value
-  --timeout seconds   give up on cells still running after this long (default 300)`;
+  --timeout seconds   stop cells still running after this long, even in a loop (default 300)
+  --heap MB           heap limit of the lesson's JavaScript (default Node's)`;
 
 interface RunOptions {
   file: string;
   json: boolean;
   set: Record<string, string>;
   timeoutMs: number;
+  outDir?: string;
+  heapMb?: number;
 }
 
 export function parseRunArgs(args: string[]): RunOptions | string {
@@ -27,6 +32,8 @@ export function parseRunArgs(args: string[]): RunOptions | string {
   let file: string | undefined;
   let json = false;
   let timeoutMs = 300_000;
+  let outDir: string | undefined;
+  let heapMb: number | undefined;
   for (let i = 0; i < args.length; i++) {
     // `--name=value` and `--name value` alike (main.ts writes `--timeout -1` as `--timeout=-1`).
     const [arg, inline] = splitOption(args[i]);
@@ -42,12 +49,16 @@ export function parseRunArgs(args: string[]): RunOptions | string {
       const seconds = Number(text);
       if (!(seconds > 0) || text?.trim() === '') return `--timeout expects a positive number of seconds, got "${text ?? ''}"`;
       timeoutMs = seconds * 1000;
+    } else if (arg === '--heap') {
+      const text = value();
+      heapMb = Number(text);
+      if (!Number.isInteger(heapMb) || heapMb < 16) return `--heap expects a whole number of MB, at least 16, got "${text ?? ''}"`;
     } else if (arg.startsWith('-')) return `unknown option ${args[i]}`;
     else if (file === undefined) file = arg;
     else return `only one lesson at a time (got ${file} and ${arg})`;
   }
   if (file === undefined) return 'missing the lesson file';
-  return { file, json, set, timeoutMs };
+  return { file, json, set, timeoutMs, ...(outDir === undefined ? {} : { outDir }), ...(heapMb === undefined ? {} : { heapMb }) };
 }
 
 /** "--name=value" → ["--name", "value"]; anything else → [arg, undefined]. */
@@ -73,7 +84,8 @@ export async function run(args: string[]): Promise<number> {
     console.error(`lectern run: cannot read ${options.file}: ${(error as Error).message}`);
     return 2;
   }
-  const result = await runLessonHeadless({ source, path: options.file, set: options.set, timeoutMs: options.timeoutMs });
+  const { set, timeoutMs, outDir, heapMb } = options;
+  const result = await runLessonHeadless({ source, path: options.file, set, timeoutMs, outDir, heapMb });
   console.log(options.json ? JSON.stringify(result, null, 2) : formatRun(result));
   if (!result.ok) console.error(failureSummary(result));
   return result.ok ? 0 : 1;
@@ -84,6 +96,7 @@ export function formatRun(result: HeadlessRunResult): string {
   for (const cell of result.cells) {
     lines.push('', `[${cell.id}] line ${cell.line}${cell.error ? ' — FAILED' : ''}`);
     for (const output of cell.outputs) lines.push(indent(output));
+    for (const file of cell.files ?? []) lines.push(indent(`→ ${file}`));
     if (cell.error) lines.push(indent(`✗ ${errorLine(cell)}`));
   }
   for (const problem of result.problems) lines.push('', `✗ ${problem}`);

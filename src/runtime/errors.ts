@@ -20,7 +20,13 @@ export type CellErrorKind =
   /** A loop in the cell ran past the loop guard's budget. */
   | 'loop'
   /** The headless runner gave up waiting for the cell. */
-  | 'timeout';
+  | 'timeout'
+  /** The cell waits for something that can no longer happen: nothing else is left to run (headless). */
+  | 'stalled'
+  /** A rejection nobody handled, or a throw in a timer or callback, that came from the cell's code. */
+  | 'uncaught'
+  /** The lesson ran out of memory while the cell was running (headless: its process hit the heap limit). */
+  | 'memory';
 
 export interface CellErrorArgs {
   cellId: string;

@@ -3,13 +3,54 @@
  * stack traces, which is how a runtime error finds its line in the cell.
  */
 
+/**
+ * Hears when a cell's code starts and stops running synchronously. The headless runner uses it to
+ * name the cell that blocks the event loop or runs out of memory; the page sets none.
+ */
+export interface CellScope {
+  enter(id: string): void;
+  leave(id: string): void;
+}
+
+let scope: CellScope | undefined;
+
+/** Sets (or clears, with undefined) the one CellScope of this thread. */
+export function setCellScope(next: CellScope | undefined): void {
+  scope = next;
+}
+
 /** Turns a compiled body into a function; the sourceURL names the cell in stack traces. */
 export function evaluateBody(body: string, id: string): (...args: unknown[]) => unknown {
-  return new Function(`return (${body})\n//# sourceURL=${sourceUrl(id)}`)() as (...args: unknown[]) => unknown;
+  const run = new Function(`return (${body})\n//# sourceURL=${sourceUrl(id)}`)() as (...args: unknown[]) => unknown;
+  return function scoped(this: unknown, ...args: unknown[]): unknown {
+    const current = scope;
+    if (!current) return run.apply(this, args);
+    current.enter(id);
+    try {
+      return run.apply(this, args);
+    } finally {
+      current.leave(id);
+    }
+  };
 }
 
 function sourceUrl(id: string): string {
   return `lectern-${id.replace(/[^\w-]/g, '_')}.js`;
+}
+
+/**
+ * The cell whose code threw `error`: the first (innermost) stack entry in a cell's code, among
+ * `ids`. Attributes an error that reached no cell (a rejection nobody handled, a throw in a timer)
+ * to the cell it came from.
+ */
+export function cellOfError(error: unknown, ids: Iterable<string>): string | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  let found: { id: string; at: number } | undefined;
+  for (const id of ids) {
+    const at = stack.indexOf(`${sourceUrl(id)}:`);
+    if (at >= 0 && (!found || at < found.at)) found = { id, at };
+  }
+  return found?.id;
 }
 
 /** Line of `error`'s first stack entry in the cell's own code ("lectern-<id>.js:LINE:COL"). */

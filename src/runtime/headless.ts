@@ -1,20 +1,21 @@
 /**
- * The headless runner: executes every cell of a lesson in Node with the same
- * semantics as the page, capturing `display()` calls and expression values as
- * text. `lectern run` prints its result; CI runs every lesson through it.
+ * The headless runner: executes every cell of a lesson in Node with the same semantics as the
+ * page, capturing `display()` calls and values as text. `lectern run` prints its result; CI runs
+ * every lesson through it.
+ *
+ * The lesson runs in a child process (headless-child.ts) that reports each event as it happens.
+ * This process only listens, so it can stop code that never lets the event loop turn when
+ * `timeoutMs` runs out, and report a lesson that exhausts its heap (a V8 out-of-memory aborts the
+ * whole process, even from a worker thread) at the cell that was running, keeping every output
+ * that came before.
  */
-import { dirname, resolve } from 'node:path';
-import { compileCell } from '../cells/compile.ts';
-import { parseLesson } from '../lesson/parse.ts';
-import type { CellBlock } from '../lesson/types.ts';
-import { CellError, type CellErrorKind } from './errors.ts';
-import { inputValues, type ValueSource } from './generators.ts';
-import { headlessInputs, isHeadlessInput } from './headless-inputs.ts';
-import { headlessPlot } from './headless-plot.ts';
-import { createLessonRuntime, type ImportModule } from './lesson-runtime.ts';
-import { standardLibrary } from './library.ts';
-import { createNodeImport } from './node-import.ts';
-import { formatValue } from './text.ts';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRecorder, type HeadlessCellError, type HeadlessEvent, type HeadlessRecorder, type HeadlessRunResult } from './headless-result.ts';
+
+export type { HeadlessCellError, HeadlessCellResult, HeadlessRunResult } from './headless-result.ts';
 
 export interface HeadlessRunArgs {
   /** The lesson's Markdown. */
@@ -23,154 +24,140 @@ export interface HeadlessRunArgs {
   path?: string;
   /** Values for view() inputs by declared name, as strings: `{dropout: "0.3"}` (default none). */
   set?: Record<string, string>;
-  /** Give up on cells still running after this many ms (default 300000). */
+  /** Stop cells still running after this many ms, even inside a loop the loop guard cannot see (default 300000). */
   timeoutMs?: number;
-  /** Resolves imports (default createNodeImport next to `path`). */
-  importModule?: ImportModule;
   /** Loop guard budget in ms (default the runtime's, 2000). */
   loopBudgetMs?: number;
+  /** Heap limit of the lesson's JavaScript in MB (default Node's, about 4 GB on 64-bit machines). */
+  heapMb?: number;
+  /** Write each figure of the latest runs as an SVG file here, named by cell (default none). */
+  outDir?: string;
+  /** Where the lesson's console output goes (default this process's stderr, so stdout stays the result). */
+  log?: NodeJS.WritableStream;
 }
 
-export interface HeadlessCellError {
-  kind: CellErrorKind;
-  name: string;
-  message: string;
-  /** Position in the cell's source (1-based), when known. */
-  line?: number;
-  column?: number;
-  /** The same line in the lesson file. */
-  fileLine?: number;
-}
+const CHILD = fileURLToPath(new URL('./headless-child.mjs', import.meta.url));
+/** What Node prints when a process exhausts its heap (then it aborts). */
+const OUT_OF_MEMORY = /FATAL ERROR:.*heap out of memory|Allocation failed - JavaScript heap out of memory/;
 
-export interface HeadlessCellResult {
-  id: string;
-  index: number;
-  /** Line of the cell's fence in the lesson file. */
-  line: number;
-  /** Text of each value the latest run displayed, then the expression's value (a generator's last). */
-  outputs: string[];
-  /**
-   * Every value the cell produced, in order, when there was more than one: each yield of its
-   * generator or a re-run's value (expression cells), `name = value` for each yield of a declared
-   * generator. `lectern run --json` keeps them; the text output shows the last.
-   */
-  values?: string[];
-  /** Milliseconds from the start of the cell's latest run to its end (includes waiting for inputs). */
-  durationMs?: number;
-  error?: HeadlessCellError;
-}
-
-export interface HeadlessRunResult {
-  title: string;
-  path?: string;
-  cells: HeadlessCellResult[];
-  /** Problems outside cells: front matter, fence options, unused `--set` names. */
-  problems: string[];
-  /** True when no cell failed and there are no problems. */
-  ok: boolean;
-}
-
-export async function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000, importModule, loopBudgetMs }: HeadlessRunArgs): Promise<HeadlessRunResult> {
-  const lesson = parseLesson(source, { path });
-  const load = importModule ?? createNodeImport(path ? { baseDir: dirname(resolve(path)) } : {});
-  const results = new Map<string, HeadlessCellResult>();
-  const unusedSets = new Set(Object.keys(set));
-
-  const view = (input: unknown, name: string | undefined): unknown => {
-    if (name !== undefined && Object.hasOwn(set, name)) {
-      unusedSets.delete(name);
-      if (!isHeadlessInput(input)) throw new Error(`--set ${name}: view(${name}) is not an Inputs.* input`);
-      try {
-        input.value = input.parse(set[name]);
-      } catch (error) {
-        throw new Error(`--set ${name}=${set[name]}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    return inputValues(input as ValueSource);
-  };
-
-  const runtime = createLessonRuntime({
-    library: standardLibrary({ importModule: load, Inputs: headlessInputs, Plot: headlessPlot }),
-    importModule: load,
-    view,
-    loopBudgetMs,
-    followGenerators: true,
-    observe(cell) {
-      const block = lesson.cells.find((c) => c.id === cell.id) as CellBlock;
-      const result: HeadlessCellResult = { id: cell.id, index: block.index, line: block.line, outputs: [] };
-      results.set(cell.id, result);
-      let displayed: string[] = [];
-      const values: string[] = [];
-      const keep = (text: string): void => {
-        values.push(text);
-        if (values.length > 1) result.values = values;
-      };
-      let started = performance.now();
-      // A run lasts until its generators end (followGenerators).
-      const finish = (): void => {
-        result.durationMs = Math.round(performance.now() - started);
-      };
-      return {
-        pending() {
-          displayed = [];
-          started = performance.now();
-        },
-        display(value) {
-          displayed.push(formatValue(value));
-          result.outputs = [...displayed];
-          delete result.error;
-        },
-        fulfilled(value) {
-          const text = formatValue(value, { quoteStrings: true });
-          result.outputs = [...displayed, text];
-          keep(text);
-          delete result.error;
-        },
-        settled() {
-          result.outputs = [...displayed];
-          delete result.error;
-        },
-        rejected(error) {
-          result.outputs = [...displayed];
-          result.error = describeError(error, block);
-        },
-        yielded(name, value) {
-          keep(`${name} = ${formatValue(value, { quoteStrings: true })}`);
-        },
-        finished: finish,
-      };
-    },
+export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000, loopBudgetMs, heapMb, outDir, log = process.stderr }: HeadlessRunArgs): Promise<HeadlessRunResult> {
+  const recorder = createRecorder(path);
+  // Explicit execArgv: a test runner's own flags must not reach the lesson's process.
+  const child = fork(CHILD, [], {
+    execArgv: heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    serialization: 'advanced',
   });
+  child.stdout?.pipe(log, { end: false });
+  const stderr = watchStderr(child.stderr, log);
+  child.send({ source, path, set, loopBudgetMs });
 
-  for (const block of lesson.cells) runtime.define(compileCell({ id: block.id, lang: block.lang, source: block.source }));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = await Promise.race([
-    runtime.idle().then(() => false),
-    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    for (const id of runtime.busy()) {
-      const result = results.get(id);
-      if (result) result.error = { kind: 'timeout', name: 'Error', message: `still running after ${timeoutMs} ms` };
-    }
-  }
-  runtime.dispose();
-
-  const problems = [
-    ...lesson.diagnostics.map((d) => `line ${d.line}: ${d.message}`),
-    ...[...unusedSets].map((name) => `--set ${name}: no cell declares "${name}" with view(...)`),
-  ];
-  const cells = lesson.cells.map((block) => results.get(block.id) as HeadlessCellResult);
-  return { title: lesson.frontMatter.title, path, cells, problems, ok: problems.length === 0 && cells.every((c) => !c.error) };
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const result = recorder.result();
+      if (outDir !== undefined) writeFigures(recorder, result, outDir);
+      // A lesson's timers may still be going: end the process, and resolve once all it logged is read.
+      void closed.then(() => resolve(result));
+      child.kill('SIGKILL');
+    };
+    // The time limit counts from the lesson's start, not from the process's.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const startTimer = (): void => {
+      timer = setTimeout(() => {
+        timedOut(recorder, timeoutMs);
+        settle();
+      }, timeoutMs);
+    };
+    child.on('message', (event: HeadlessEvent) => {
+      if (settled) return;
+      recorder.apply(event);
+      if (event.type === 'lesson') startTimer();
+      if (event.type === 'end') settle();
+    });
+    child.on('exit', (code, signal) => {
+      if (settled) return;
+      // Let the last of stderr arrive: it says whether the heap ran out.
+      setImmediate(() => {
+        if (stderr.outOfMemory()) outOfMemory(recorder, heapMb);
+        else exited(recorder, code, signal);
+        stderr.flush();
+        settle();
+      });
+    });
+  });
 }
 
-function describeError(error: CellError, block: CellBlock): HeadlessCellError {
-  const described: HeadlessCellError = { kind: error.kind, name: error.name, message: error.message };
-  if (error.line !== undefined) {
-    described.line = error.line;
-    if (error.column !== undefined) described.column = error.column;
-    described.fileLine = block.sourceLine + error.line - 1;
+function timedOut(recorder: HeadlessRecorder, ms: number): void {
+  const running = recorder.running();
+  const inside = recorder.inside();
+  recorder.fail(running, (id) => ({
+    kind: 'timeout',
+    name: 'Error',
+    message:
+      inside === undefined
+        ? `still running after ${ms} ms`
+        : id === inside
+          ? `still running after ${ms} ms, inside its own code: the event loop never turned (a loop or call the loop guard cannot stop)`
+          : `not finished after ${ms} ms: ${inside} never let the event loop turn`,
+  }));
+  if (running.length === 0) recorder.problem(`stopped after ${ms} ms: every cell had finished, but code in a timer or callback never let the event loop turn`);
+}
+
+function outOfMemory(recorder: HeadlessRecorder, heapMb: number | undefined): void {
+  const limit = heapMb ?? recorder.heapLimitMb();
+  const inside = recorder.inside();
+  const message = `ran out of memory: the lesson's JavaScript heap reached its limit${limit ? ` of ${limit} MB` : ''} (raise it with --heap MB)`;
+  const error = (id: string): HeadlessCellError =>
+    inside === undefined || id === inside
+      ? { kind: 'memory', name: 'RangeError', message: inside === undefined ? `${message}, while this cell was running` : message }
+      : { kind: 'memory', name: 'Error', message: `stopped when ${inside} ran out of memory` };
+  const cells = recorder.running();
+  recorder.fail(inside !== undefined && !cells.includes(inside) ? [inside, ...cells] : cells, error);
+  if (cells.length === 0 && inside === undefined) recorder.problem(message);
+}
+
+function exited(recorder: HeadlessRecorder, code: number | null, signal: NodeJS.Signals | null): void {
+  const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
+  recorder.fail(recorder.running(), () => ({ kind: 'runtime', name: 'Error', message: `the lesson's process ${how} while this cell was running` }));
+  recorder.problem(`the run stopped early: the lesson's process ${how}`);
+}
+
+/** Forwards the child's stderr, holding back Node's report of a fatal error until it is known whether the heap ran out. */
+function watchStderr(stream: NodeJS.ReadableStream | null, log: NodeJS.WritableStream): { outOfMemory(): boolean; flush(): void } {
+  // V8 prints its last GCs, then the FATAL ERROR line, then a native stack: none of it is the lesson's.
+  const banner = /\n?<--- Last few GCs --->|FATAL ERROR:/;
+  let held = '';
+  stream?.setEncoding('utf8');
+  stream?.on('data', (chunk: string) => {
+    if (held) return void (held += chunk);
+    const at = chunk.search(banner);
+    if (at < 0) return void log.write(chunk);
+    log.write(chunk.slice(0, at));
+    held = chunk.slice(at);
+  });
+  return {
+    outOfMemory: () => OUT_OF_MEMORY.test(held),
+    flush: () => void (held && !OUT_OF_MEMORY.test(held) && log.write(held)),
+  };
+}
+
+/** Writes each cell's figures as `<cell id>.svg` (`<id>-2.svg`, ... after the first) and lists them in the result. */
+function writeFigures(recorder: HeadlessRecorder, result: HeadlessRunResult, outDir: string): void {
+  const figures = recorder.figures();
+  for (const cell of result.cells) {
+    const svgs = (figures.get(cell.id) ?? []).flatMap((output) => (output.svg === undefined ? [] : [output.svg]));
+    if (!svgs.length) continue;
+    mkdirSync(outDir, { recursive: true });
+    const stem = cell.id.replace(/[^\w.-]/g, '_');
+    cell.files = svgs.map((svg, i) => {
+      const file = join(outDir, i === 0 ? `${stem}.svg` : `${stem}-${i + 1}.svg`);
+      writeFileSync(file, svg);
+      return file;
+    });
   }
-  return described;
 }

@@ -45,9 +45,17 @@ describe('runLessonHeadless', () => {
     expect(result.cells[2].outputs).toEqual(['2']);
   });
 
-  it('gives up on a cell that never finishes, naming it', async () => {
-    const result = await runLessonHeadless({ source: lesson('await new Promise(() => {})', '1'), timeoutMs: 200 });
-    expect(result.cells[0].error).toMatchObject({ kind: 'timeout', message: 'still running after 200 ms' });
+  it('gives up on a cell that never finishes, naming it, as soon as nothing else is left to run', async () => {
+    const result = await runLessonHeadless({ source: lesson('const never = await new Promise(() => {})', '1', 'never + 1'), timeoutMs: 60_000 });
+    expect(result.cells[0].error).toMatchObject({ kind: 'stalled', message: 'never finished: it waits for something that can no longer happen (nothing else is left to run)' });
+    expect(result.cells[1].error).toBeUndefined();
+    expect(result.cells[2].error).toMatchObject({ kind: 'stalled', message: 'never ran: it reads "never" of cell-1, which never finished' });
+  });
+
+  it('gives up on a cell still running at the timeout, naming it', async () => {
+    const result = await runLessonHeadless({ source: lesson('const n = await new Promise((r) => setTimeout(r, 60_000))', '1'), timeoutMs: 500 });
+    expect(result.cells[0].error).toMatchObject({ kind: 'timeout', message: 'still running after 500 ms' });
+    expect(result.cells[1]).toMatchObject({ outputs: ['1'] });
     expect(result.cells[1].error).toBeUndefined();
   });
 

@@ -1,0 +1,165 @@
+/**
+ * One headless run of a lesson in this thread: every cell on the lesson runtime with the same
+ * semantics as the page, generators followed to their end, each thing that happens sent as a
+ * HeadlessEvent. headless-child.ts runs one in a process of its own; headless.ts folds the events.
+ */
+import { dirname, resolve } from 'node:path';
+import { compileCell } from '../cells/compile.ts';
+import { parseLesson } from '../lesson/parse.ts';
+import type { CompiledCell } from '../cells/types.ts';
+import type { CellBlock } from '../lesson/types.ts';
+import { CellError } from './errors.ts';
+import { cellOfError, setCellScope, throwLine } from './evaluate.ts';
+import { inputValues, type ValueSource } from './generators.ts';
+import { headlessInputs, isHeadlessInput } from './headless-inputs.ts';
+import { headlessPlot } from './headless-plot.ts';
+import type { HeadlessCellError, HeadlessEvent, HeadlessOutput } from './headless-result.ts';
+import { createLessonRuntime } from './lesson-runtime.ts';
+import { standardLibrary } from './library.ts';
+import { createNodeImport } from './node-import.ts';
+import { formatValue } from './text.ts';
+
+export interface HeadlessSessionArgs {
+  /** The lesson's Markdown. */
+  source: string;
+  /** Its path: "./" imports resolve next to it (default none: imports resolve in notebooks/). */
+  path?: string;
+  /** Values for view() inputs by declared name, as strings: `{dropout: "0.3"}` (default none). */
+  set?: Record<string, string>;
+  /** Loop guard budget in ms (default the runtime's, 2000). */
+  loopBudgetMs?: number;
+}
+
+export interface HeadlessSession {
+  /** Resolves when every cell's latest run, and every generator a cell made, has finished. */
+  finished: Promise<void>;
+  /** Routes an error that reached no cell's run (a rejection nobody handled, a throw in a timer). */
+  uncaught(error: unknown, how: 'rejection' | 'callback'): void;
+  /**
+   * Ends the run: with 'quiet' (nothing is left to happen), cells whose run never finished fail as
+   * stalled; a generator that waits for an input event keeps its last value. Then every cell is
+   * invalidated and generators are returned.
+   */
+  stop(reason: 'finished' | 'quiet'): void;
+}
+
+export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: HeadlessSessionArgs, emit: (event: HeadlessEvent) => void, heapLimitMb = 0): HeadlessSession {
+  const lesson = parseLesson(source, { path });
+  const load = createNodeImport(path ? { baseDir: dirname(resolve(path)) } : {});
+  const blocks = new Map(lesson.cells.map((block) => [block.id, block]));
+  const unusedSets = new Set(Object.keys(set));
+  // Cells whose latest run has not reached a value, settled or failed (a generator may still go on after).
+  const unsettled = new Set(blocks.keys());
+  const output = (value: unknown, quoteStrings: boolean): HeadlessOutput => ({ text: formatValue(value, { quoteStrings }) });
+
+  emit({
+    type: 'lesson',
+    title: lesson.frontMatter.title,
+    cells: lesson.cells.map((b) => ({ id: b.id, index: b.index, line: b.line })),
+    problems: lesson.diagnostics.map((d) => `line ${d.line}: ${d.message}`),
+    heapLimitMb,
+  });
+
+  const view = (input: unknown, name: string | undefined): unknown => {
+    if (name !== undefined && Object.hasOwn(set, name)) {
+      unusedSets.delete(name);
+      if (!isHeadlessInput(input)) throw new Error(`--set ${name}: view(${name}) is not an Inputs.* input`);
+      try {
+        input.value = input.parse(set[name]);
+      } catch (error) {
+        throw new Error(`--set ${name}=${set[name]}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return inputValues(input as ValueSource);
+  };
+
+  setCellScope({
+    enter: (id) => blocks.has(id) && emit({ type: 'enter', id }),
+    leave: (id) => blocks.has(id) && emit({ type: 'leave', id }),
+  });
+
+  const runtime = createLessonRuntime({
+    library: standardLibrary({ importModule: load, Inputs: headlessInputs, Plot: headlessPlot }),
+    importModule: load,
+    view,
+    loopBudgetMs,
+    followGenerators: true,
+    observe(cell) {
+      const id = cell.id;
+      const block = blocks.get(id) as CellBlock;
+      return {
+        pending: () => (unsettled.add(id), emit({ type: 'pending', id })),
+        display: (value) => emit({ type: 'display', id, output: output(value, false) }),
+        fulfilled: (value) => (unsettled.delete(id), emit({ type: 'fulfilled', id, output: output(value, true) })),
+        settled: () => (unsettled.delete(id), emit({ type: 'settled', id })),
+        rejected: (error) => (unsettled.delete(id), emit({ type: 'rejected', id, error: describeError(error, block) })),
+        yielded: (name, value) => emit({ type: 'yielded', id, text: `${name} = ${formatValue(value, { quoteStrings: true })}` }),
+        finished: () => emit({ type: 'finished', id }),
+      };
+    },
+  });
+
+  for (const block of lesson.cells) runtime.define(compileCell({ id: block.id, lang: block.lang, source: block.source }));
+
+  return {
+    finished: runtime.idle(),
+    uncaught(error, how) {
+      const id = cellOfError(error, blocks.keys());
+      const what = how === 'rejection' ? 'a rejected promise nobody handled' : 'uncaught, in a timer or callback';
+      const name = error instanceof Error ? error.name : 'Error';
+      const message = `${error instanceof Error ? error.message : formatValue(error, { quoteStrings: true })} — ${what}`;
+      if (id === undefined) {
+        // Without a stack (a thrown string, Promise.reject(42)) nothing says which cell it came from.
+        const hint = error instanceof Error ? 'from no cell\'s code' : 'not an Error, so no stack names its cell: throw or reject with an Error';
+        emit({ type: 'uncaught', error: { kind: 'uncaught', name, message: `${message} (${hint})` } });
+        return;
+      }
+      const block = blocks.get(id) as CellBlock;
+      const line = error instanceof Error ? throwLine(error, id) : undefined;
+      const cellError = new CellError(message, { cellId: id, kind: 'uncaught', name, line });
+      emit({ type: 'uncaught', id, error: describeError(cellError, block) });
+    },
+    stop(reason) {
+      if (reason === 'quiet') {
+        for (const [id, message] of stalledMessages(runtime.cells(), unsettled)) {
+          emit({ type: 'rejected', id, error: { kind: 'stalled', name: 'Error', message } });
+        }
+      }
+      for (const name of unusedSets) emit({ type: 'problem', message: `--set ${name}: no cell declares "${name}" with view(...)` });
+      setCellScope(undefined);
+      runtime.dispose();
+      emit({ type: 'end' });
+    },
+  };
+}
+
+/**
+ * Why each unsettled cell is stuck: its own wait, or the name of a stuck cell it reads. Called when
+ * nothing is left to run, so no timer or I/O can settle them any more.
+ */
+function stalledMessages(cells: readonly CompiledCell[], unsettled: ReadonlySet<string>): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const cell of cells) if (unsettled.has(cell.id)) for (const name of cell.declarations) owner.set(name, cell.id);
+  const messages = new Map<string, string>();
+  for (const cell of cells) {
+    if (!unsettled.has(cell.id)) continue;
+    const input = cell.references.find((name) => owner.has(name) && owner.get(name) !== cell.id);
+    messages.set(
+      cell.id,
+      input === undefined
+        ? 'never finished: it waits for something that can no longer happen (nothing else is left to run)'
+        : `never ran: it reads "${input}" of ${owner.get(input)}, which never finished`,
+    );
+  }
+  return messages;
+}
+
+function describeError(error: CellError, block: CellBlock): HeadlessCellError {
+  const described: HeadlessCellError = { kind: error.kind, name: error.name, message: error.message };
+  if (error.line !== undefined) {
+    described.line = error.line;
+    if (error.column !== undefined) described.column = error.column;
+    described.fileLine = block.sourceLine + error.line - 1;
+  }
+  return described;
+}
