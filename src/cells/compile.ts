@@ -23,10 +23,15 @@ export interface CompileCellArgs {
   lang?: CellLanguage;
   /** Id of the cell (default 'cell'). */
   id?: string;
+  /**
+   * An inline expression of prose, `${...}` (default false): it must be one expression, which
+   * displays its value (unless it calls display()) and declares nothing.
+   */
+  inline?: boolean;
 }
 
 /** Compiles one cell. Never throws for bad cell code: problems land in `error`. */
-export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArgs): CompiledCell {
+export function compileCell({ source, lang = 'ts', id = 'cell', inline = false }: CompileCellArgs): CompiledCell {
   const empty = { id, lang, source, declarations: [], references: [], imports: [], expression: false, async: false, views: [], body: '' };
   const erased = eraseTypes(source, lang);
   if (!erased.ok) return { ...empty, error: erased.error };
@@ -39,6 +44,7 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
   let parsed: ReturnType<typeof parseCell>;
   try {
     parsed = parseCell(code, { expressionOnly: erased.expressionOnly });
+    if (inline && !parsed.expression) return errorAt(INLINE_MESSAGE, firstCodeOffset(code));
     // `view(input)` alone shows the input already; displaying its value too would replace it.
     if (parsed.expression && isViewCall(parsed.node)) {
       code = `${code}\n;`;
@@ -82,6 +88,13 @@ export function compileCell({ source, lang = 'ts', id = 'cell' }: CompileCellArg
     views: viewCalls.map((v) => v.name),
     body,
   };
+}
+
+const INLINE_MESSAGE = 'An inline expression ${…} must be a single expression (no statements or declarations): declare names in a code block';
+
+/** Where the code starts after blank lines and comments: where an inline expression's problem is. */
+function firstCodeOffset(code: string): number {
+  return /^(?:\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/)*/.exec(code)?.[0].length ?? 0;
 }
 
 function isViewCall(node: Expression): boolean {

@@ -12,14 +12,17 @@ import { parseLesson } from '../lesson/parse.ts';
 
 const USAGE = `Usage: lectern cells <lesson.md | cell.ts | cell.js> [--json]
 
-Prints each live cell's index, language, declared names, referenced names,
+Prints each live cell's (and each inline expression's) index, language, declared names, referenced names,
 whether it is an expression, its imports (static and dynamic), and any syntax
 error (line and column in the cell). Exits 1 if a cell has an error or the
 lesson has problems (unknown fence options, an unclosed fence, ...).`;
 
 export interface CellReport {
+  /** Position among the lesson's cells (or, for inline expressions, among its inline expressions). */
   index: number;
   id: string;
+  /** Set for an inline expression `${...}` of the prose (id "inline-N"). */
+  inline?: true;
   /** Line of the cell in the file (its first source line for .md fences). */
   line: number;
   lang: CellLanguage;
@@ -44,14 +47,17 @@ export function analyzeFile(path: string, text: string): FileAnalysis {
     return { cells: [report(0, 'cell-1', 1, path.endsWith('.js') ? 'js' : 'ts', text)], problems: [] };
   }
   const lesson = parseLesson(text, { path });
-  return { cells: lesson.cells.map((c) => report(c.index, c.id, c.sourceLine, c.lang, c.source)), problems: lesson.diagnostics };
+  const cells = lesson.cells.map((c) => report(c.index, c.id, c.sourceLine, c.lang, c.source));
+  const inlines = lesson.inlines.map((i) => report(i.index, i.id, i.line, 'ts', i.source, true));
+  return { cells: [...cells, ...inlines], problems: lesson.diagnostics };
 }
 
-function report(index: number, id: string, line: number, lang: CellLanguage, source: string): CellReport {
-  const cell = compileCell({ id, lang, source });
+function report(index: number, id: string, line: number, lang: CellLanguage, source: string, inline = false): CellReport {
+  const cell = compileCell({ id, lang, source, inline });
   const result: CellReport = {
     index,
     id,
+    ...(inline ? { inline: true as const } : {}),
     line,
     lang,
     declarations: cell.declarations,
@@ -93,7 +99,7 @@ export async function run(args: string[]): Promise<number> {
 
 function formatReport(r: CellReport): string {
   const list = (names: string[]) => (names.length ? names.join(', ') : '—');
-  const lines = [`#${r.index} ${r.id} (${r.lang}, line ${r.line})${r.expression ? ' expression' : ''}`, `  declares:   ${list(r.declarations)}`, `  references: ${list(r.references)}`];
+  const lines = [`#${r.index} ${r.id} (${r.inline ? 'inline' : r.lang}, line ${r.line})${r.expression ? ' expression' : ''}`, `  declares:   ${list(r.declarations)}`, `  references: ${list(r.references)}`];
   if (r.imports.length) lines.push(`  imports:    ${r.imports.map((i) => (i.method === 'dynamic' ? `${i.specifier} (dynamic)` : i.specifier)).join(', ')}`);
   if (r.error) lines.push(`  error:      ${r.error.message} (line ${r.error.line}, column ${r.error.column}; file line ${r.error.fileLine})`);
   return lines.join('\n');

@@ -1,24 +1,37 @@
 /**
  * parseLesson: Markdown text → {@link Lesson}. marked lexes the file; runs of
  * Markdown tokens between headings and fences become one Markdown block;
- * `ts`/`js` fences become live cells; other fences stay static code.
+ * `ts`/`js` fences become live cells; other fences stay static code; `${...}`
+ * in prose and headings become inline expressions (see inline.ts).
  */
 import { Marked, type Token, type Tokens, type TokensList } from 'marked';
 import { parseFenceInfo } from './cell-info.ts';
 import { splitFrontMatter, type FrontMatterBlock } from './front-matter.ts';
+import { inlineExpressionEnd, inlineExpressions } from './inline.ts';
 import { createSlugger } from './slug.ts';
-import type { CellBlock, FrontMatter, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
+import type { CellBlock, FrontMatter, InlineExpression, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
 
 export interface ParseLessonArgs {
   /** The file's path, used for default title and order and kept on the Lesson (default none). */
   path?: string;
 }
 
-const markdown = new Marked({ gfm: true });
+/** Ids of inline expressions: `id=` of a cell may not take one. */
+const INLINE_ID = /^inline-\d+$/;
 
 export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesson {
   const front = splitFrontMatter(text);
   const diagnostics: LessonDiagnostic[] = [...front.diagnostics];
+  const inlines: InlineExpression[] = [];
+  // One marked per lesson: its inline-expression extension numbers this lesson's expressions.
+  const markdown = new Marked(
+    { gfm: true },
+    inlineExpressions((source) => {
+      const id = `inline-${inlines.length + 1}`;
+      inlines.push({ type: 'inline', id, index: inlines.length, source, line: 0, block: -1 });
+      return id;
+    }),
+  );
   const tokens = markdown.lexer(front.body);
   const blocks: LessonBlock[] = [];
   const cells: CellBlock[] = [];
@@ -27,13 +40,30 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
   let pendingLine = 0;
   let line = front.lineOffset + 1;
 
+  /**
+   * Gives the expressions rendered since `first` their block and file line: `raw` is the block's
+   * text, starting on file line `rawLine`; `blockLine` is the fallback. Matched by the first line
+   * of their source (marked drops the indentation of a list item's continuation lines).
+   */
+  const placeInlines = (first: number, raw: string, rawLine: number, blockLine: number): void => {
+    let from = 0;
+    for (const inline of inlines.slice(first)) {
+      const at = raw.indexOf(`\${${inline.source.split('\n')[0]}`, from);
+      inline.block = blocks.length;
+      inline.line = at < 0 ? blockLine : rawLine + countNewlines(raw.slice(0, at));
+      if (at >= 0) from = at + 2;
+    }
+  };
+
   const flushMarkdown = (): void => {
     const content = pending.filter((t) => t.type !== 'space');
-    const html = content.length ? renderBlocks(content, tokens) : '';
+    const first = inlines.length;
+    const html = content.length ? renderBlocks(markdown, content, tokens) : '';
     // Link reference definitions alone render to nothing: no block for them.
     if (html.trim()) {
-      const raw = pending.map((t) => t.raw).join('').trim();
-      blocks.push({ type: 'markdown', line: pendingLine, markdown: raw, html });
+      const raw = pending.map((t) => t.raw).join('');
+      placeInlines(first, raw, pendingLine - leadingNewlines(pending[0]!.raw), pendingLine);
+      blocks.push({ type: 'markdown', line: pendingLine, markdown: raw.trim(), html });
     }
     pending = [];
   };
@@ -44,7 +74,10 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
     if (token.type === 'heading') {
       flushMarkdown();
       const heading = token as Tokens.Heading;
-      blocks.push({ type: 'heading', line: tokenLine, depth: heading.depth, text: plainText(heading), slug: slug(plainText(heading)), html: markdown.parseInline(heading.text) as string });
+      const first = inlines.length;
+      const html = markdown.parseInline(heading.text) as string;
+      placeInlines(first, heading.raw, tokenLine - leadingNewlines(heading.raw), tokenLine);
+      blocks.push({ type: 'heading', line: tokenLine, depth: heading.depth, text: plainText(heading), slug: slug(plainText(heading)), html });
     } else if (token.type === 'code') {
       flushMarkdown();
       const code = token as Tokens.Code;
@@ -55,7 +88,10 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
         const index = cells.length;
         for (const problem of info.problems) diagnostics.push({ line: tokenLine, message: problem });
         let id = info.id ?? `cell-${index + 1}`;
-        if (cells.some((c) => c.id === id)) {
+        if (INLINE_ID.test(id)) {
+          diagnostics.push({ line: tokenLine, message: `The id "${id}" is kept for the lesson's inline expressions; this cell is cell-${index + 1}` });
+          id = `cell-${index + 1}`;
+        } else if (cells.some((c) => c.id === id)) {
           // Ids key the runtime and saved edits: a repeated one falls back to the position.
           diagnostics.push({ line: tokenLine, message: `Two cells have the id "${id}"; this one is cell-${index + 1}` });
           id = `cell-${index + 1}`;
@@ -73,7 +109,7 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
   }
   flushMarkdown();
 
-  return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, sections: findSections(blocks), diagnostics };
+  return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, inlines, sections: findSections(blocks), diagnostics };
 }
 
 /**
@@ -103,13 +139,24 @@ function fenceProblems(raw: string, line: number): LessonDiagnostic[] {
 }
 
 /** Renders a run of block tokens, keeping the file's reference-style link definitions. */
-function renderBlocks(content: Token[], all: TokensList): string {
+function renderBlocks(markdown: Marked, content: Token[], all: TokensList): string {
   const list = Object.assign([...content], { links: all.links }) as TokensList;
   return markdown.parser(list);
 }
 
+/** A heading's text without markup, and without its inline expressions (a slug is not code). */
 function plainText(heading: Tokens.Heading): string {
-  return heading.text.replace(/[*_`~]|\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+  return withoutInlineExpressions(heading.text).replace(/\s+/g, ' ').replace(/[*_`~]|\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+}
+
+function withoutInlineExpressions(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; ) {
+    const end = text[i - 1] === '\\' ? undefined : inlineExpressionEnd(text, i);
+    if (end === undefined) out += text[i++];
+    else i = end;
+  }
+  return out;
 }
 
 function countNewlines(text: string): number {

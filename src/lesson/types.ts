@@ -72,6 +72,25 @@ export interface CodeBlock {
 
 export type LessonBlock = MarkdownBlock | HeadingBlock | CellBlock | CodeBlock;
 
+/**
+ * `${...}` in a heading or prose (Framework's inline expression): a live value in the text. It
+ * reads other cells' names like a cell and re-runs when they change, but declares nothing. Its
+ * block's `html` holds a placeholder `<span data-lectern-inline="{id}">` where the value goes.
+ */
+export interface InlineExpression {
+  type: 'inline';
+  /** "inline-N", N the 1-based position among the lesson's inline expressions. */
+  id: string;
+  /** 0-based position among the lesson's inline expressions. */
+  index: number;
+  /** The expression between `${` and `}`. */
+  source: string;
+  /** File line of its `${`. */
+  line: number;
+  /** Index in `blocks` of the heading or Markdown block holding it. */
+  block: number;
+}
+
 /** A `##` section: what slides and embeds address by slug. */
 export interface LessonSection {
   slug: string;
@@ -96,6 +115,8 @@ export interface Lesson {
   blocks: LessonBlock[];
   /** The live cells of `blocks`, in order. */
   cells: CellBlock[];
+  /** The inline expressions of the headings and prose of `blocks`, in order. */
+  inlines: InlineExpression[];
   sections: LessonSection[];
   diagnostics: LessonDiagnostic[];
 }

@@ -41,6 +41,19 @@ describe('lectern cells', () => {
     expect(await run([cellFile])).toBe(1);
   });
 
+  it('lists inline expressions of the prose after the cells, and fails on a broken one', async () => {
+    const lesson = join(dir, 'inline.md');
+    await writeFile(lesson, ['# Inline', '', 'Reached ${accuracy} in ${const n = 1}.', '', fence('const accuracy = 0.9')].join('\n'));
+    expect(await run([lesson, '--json'])).toBe(1);
+    const json = JSON.parse(vi.mocked(console.log).mock.calls.at(-1)![0] as string);
+    expect(json.map((c: { id: string; inline?: boolean; line: number; references: string[] }) => [c.id, c.inline ?? false, c.line, c.references])).toEqual([
+      ['cell-1', false, 6, []],
+      ['inline-1', true, 3, ['accuracy']],
+      ['inline-2', true, 3, []],
+    ]);
+    expect(printed('error')).toContain('1 of 3 cells do not compile: inline-2 (file line 3)');
+  });
+
   it('exits 1 for problems of the lesson file itself, printed with their line', async () => {
     const lesson = join(dir, 'open.md');
     await writeFile(lesson, ['# Open', '', '```ts ecko', 'const a = 1', '```', '', '```ts', 'const b = 2', ''].join('\n'));
