@@ -9,8 +9,10 @@
  */
 import { compileCell } from '../cells/compile.ts';
 import type { CellBlock, Lesson } from '../lesson/types.ts';
-import { createLessonRuntime, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
+import { compileInline } from '../runtime/inline.ts';
+import { createLessonRuntime, type CellObserver, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellView, type CellView } from './cell-view.ts';
+import { createInlineOutput } from './inline-output.ts';
 import { lessonWithEdits } from './lesson-with-edits.ts';
 import { addSlideLinks, deckForLesson } from '../slides/lesson-links.ts';
 import { deckHref } from '../slides/links.ts';
@@ -83,13 +85,14 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   };
 
   const views = new Map<string, CellView>();
+  const inlineOutputs = new Map<string, CellObserver>();
   /** The source each cell last ran with, to mark editors holding code that has not run. */
   const ranSource = new Map<string, string>();
   const runtime = createLessonRuntime({
     library,
     importModule,
     loopBudgetMs,
-    observe: (cell) => views.get(cell.id)?.output ?? {},
+    observe: (cell) => views.get(cell.id)?.output ?? inlineOutputs.get(cell.id) ?? {},
   });
 
   const run = (cell: CellBlock, source: string) => {
@@ -190,6 +193,12 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
 
   for (const cell of lesson.cells) {
     runtime.define(compileCell({ id: cell.id, lang: cell.lang, source: ranSource.get(cell.id) ?? cell.source }));
+  }
+  // `${...}` in the prose: each fills its placeholder span and follows what it reads.
+  for (const inline of lesson.inlines) {
+    const span = article.querySelector<HTMLElement>(`[data-lectern-inline="${inline.id}"]`);
+    if (span) inlineOutputs.set(inline.id, createInlineOutput(span));
+    runtime.define(compileInline(inline));
   }
 
   const deckId = deckForLesson(lessonId, lesson.frontMatter.slides);
