@@ -6,10 +6,12 @@
  */
 import { compileCell } from '../cells/compile.ts';
 import type { CellLanguage } from '../cells/types.ts';
-import type { CellOptions } from '../lesson/types.ts';
+import type { CellOptions, InlineExpression } from '../lesson/types.ts';
+import { compileInline } from '../runtime/inline.ts';
 import { createLessonRuntime, type CellObserver, type LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { browserLibrary } from '../ui/browser-library.ts';
 import { createCellView, type CellView } from '../ui/cell-view.ts';
+import { createInlineOutput } from '../ui/inline-output.ts';
 import { importModule } from '../ui/vite-imports.ts';
 
 /** What a host needs to know of a cell: a lesson's CellBlock or a deck's DeckCell fits. */
@@ -27,6 +29,8 @@ export interface CellHost {
   define: (cell: HostedCell) => void;
   /** Shows `cell` in `container` and (re)defines it so it runs with this view as its observer. */
   mount: (cell: HostedCell, container: HTMLElement) => CellView;
+  /** Shows an inline expression of the prose in its placeholder `span` and (re)defines it. */
+  mountInline: (inline: InlineExpression, span: HTMLElement) => void;
   dispose: () => void;
 }
 
@@ -69,6 +73,10 @@ export function createCellHost(): CellHost {
       observers.set(cell.id, view.output);
       defineCell(cell);
       return view;
+    },
+    mountInline(inline, span) {
+      observers.set(inline.id, createInlineOutput(span));
+      runtime.define(compileInline(inline));
     },
     dispose: () => runtime.dispose(),
   };

@@ -15,7 +15,7 @@ import { isolationNoteElement } from './isolation.ts';
 import { keepInputsLabelled } from './label-inputs.ts';
 import { loadEmbeddedLesson } from './lesson-source.ts';
 import { renderStaticBlock } from '../ui/render-blocks.ts';
-import { cellsNeeded, sectionBlocks } from './select-section.ts';
+import { cellsNeeded, inlinesIn, sectionBlocks } from './select-section.ts';
 
 export const ELEMENT_NAME = 'lectern-lesson';
 
@@ -96,8 +96,14 @@ export class LecternLessonElement extends HTMLElement {
         article.append(renderStaticBlock(block));
       }
     }
+    // `${...}` in the shown prose fill their placeholders.
+    const inlines = inlinesIn(lesson, blocks);
+    for (const inline of inlines) {
+      const span = article.querySelector<HTMLElement>(`[data-lectern-inline="${inline.id}"]`);
+      if (span) host.mountInline(inline, span);
+    }
     // Cells of other sections that the shown ones read: run, not shown. The rest stay idle.
-    for (const cell of cellsNeeded(lesson, shown)) if (!shown.includes(cell)) host.define(cell);
+    for (const cell of cellsNeeded(lesson, shown, inlines)) if (!shown.includes(cell)) host.define(cell);
     const note = isolationNoteElement();
     if (note) note.classList.add('lectern-embed-footer');
     container.replaceChildren(...(note ? [article, note] : [article]));

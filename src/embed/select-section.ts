@@ -5,7 +5,8 @@
  * trains nothing. No DOM.
  */
 import { compileCell } from '../cells/compile.ts';
-import type { CellBlock, Lesson, LessonBlock } from '../lesson/types.ts';
+import type { CellBlock, InlineExpression, Lesson, LessonBlock } from '../lesson/types.ts';
+import { compileInline } from '../runtime/inline.ts';
 
 export function sectionBlocks(lesson: Lesson, section: string | null): LessonBlock[] {
   if (!section) return lesson.blocks;
@@ -17,8 +18,13 @@ export function sectionBlocks(lesson: Lesson, section: string | null): LessonBlo
   return lesson.blocks.slice(found.start, found.end);
 }
 
-/** The cells of `lesson` that `shown` need, in lesson order, `shown` included. */
-export function cellsNeeded(lesson: Lesson, shown: CellBlock[]): CellBlock[] {
+/** The inline expressions (`${...}`) in `blocks`, which the embed shows with them. */
+export function inlinesIn(lesson: Lesson, blocks: readonly LessonBlock[]): InlineExpression[] {
+  return lesson.inlines.filter((inline) => blocks.includes(lesson.blocks[inline.block]!));
+}
+
+/** The cells of `lesson` that `shown` (and the inline expressions shown) need, in lesson order, `shown` included. */
+export function cellsNeeded(lesson: Lesson, shown: CellBlock[], inlines: readonly InlineExpression[] = []): CellBlock[] {
   const compiled = new Map(lesson.cells.map((cell) => [cell.id, compileCell({ id: cell.id, lang: cell.lang, source: cell.source })]));
   const declaredBy = new Map<string, CellBlock>();
   for (const cell of lesson.cells) for (const name of compiled.get(cell.id)?.declarations ?? []) declaredBy.set(name, cell);
@@ -32,5 +38,11 @@ export function cellsNeeded(lesson: Lesson, shown: CellBlock[]): CellBlock[] {
     }
   };
   shown.forEach(visit);
+  for (const inline of inlines) {
+    for (const name of compileInline(inline).references) {
+      const owner = declaredBy.get(name);
+      if (owner) visit(owner);
+    }
+  }
   return lesson.cells.filter((cell) => needed.has(cell));
 }

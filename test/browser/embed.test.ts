@@ -48,6 +48,7 @@ describe('embedding on another origin', () => {
     await page.waitForSelector('lectern-lesson#result[data-state="ready"]', { timeout: 90_000 });
     const result = page.locator('lectern-lesson#result output.doubled');
     await expect.poll(() => result.textContent(), { timeout: 60_000 }).toBe('doubled = 6');
+    await expect.poll(() => page.locator('lectern-lesson#result [data-lectern-inline]').textContent()).toBe('3');
     // Only its own section: the result embed has no slider, the setup embed no result.
     expect(await page.locator('lectern-lesson#result input').count()).toBe(0);
     expect(await page.locator('lectern-lesson#setup output.doubled').count()).toBe(0);
@@ -58,6 +59,8 @@ describe('embedding on another origin', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => result.textContent()).toBe('doubled = 10');
+    // The inline expression in the result section's prose follows the slider too.
+    expect(await page.locator('lectern-lesson#result [data-lectern-inline]').textContent()).toBe('5');
     // The course site's own styles and ours do not mix (shadow root).
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('main')!).maxWidth)).toBe('none');
     expect(errors).toEqual([]);

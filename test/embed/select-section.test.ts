@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLesson } from '../../src/lesson/parse.ts';
 import type { CellBlock } from '../../src/lesson/types.ts';
-import { cellsNeeded, sectionBlocks } from '../../src/embed/select-section.ts';
+import { cellsNeeded, inlinesIn, sectionBlocks } from '../../src/embed/select-section.ts';
 
 const fixture = parseLesson(readFileSync(new URL('../fixtures/embed/two-sections.md', import.meta.url), 'utf8'));
 const lesson8 = parseLesson(readFileSync(new URL('../../notebooks/08-fine-tuning.md', import.meta.url), 'utf8'));
@@ -29,6 +29,15 @@ describe('cellsNeeded', () => {
       expect.stringContaining('document.createElement("output")'),
     ]);
     expect(cellsNeeded(fixture, cellsOf(sectionBlocks(fixture, 'setup')))).toHaveLength(1);
+  });
+
+  it('adds the cells that the inline expressions of a prose-only section read', () => {
+    const lesson = parseLesson(['# L', '', '## Data', '', '```ts', 'const n = 4', '```', '', '```ts', 'const unused = 1', '```', '', '## Summary', '', 'We kept ${n} images.'].join('\n'));
+    const blocks = sectionBlocks(lesson, 'summary');
+    const inlines = inlinesIn(lesson, blocks);
+    expect(inlines.map((i) => i.source)).toEqual(['n']);
+    expect(inlinesIn(lesson, sectionBlocks(lesson, 'data'))).toEqual([]);
+    expect(cellsNeeded(lesson, [], inlines).map((c) => c.source)).toEqual(['const n = 4']);
   });
 
   it('runs nothing for a prose-only section of lesson 8, and the training chain for its curves', () => {
