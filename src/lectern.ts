@@ -32,8 +32,9 @@ export { createFeatureCache, sharedFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } f
 export type { FeatureCache, FeatureCacheArgs, FeatureLease } from './ml/feature-cache.ts';
 export { createEarlyStopping, createBestCheckpoint, COURSE_EARLY_STOPPING } from './ml/early-stopping.ts';
 export type { EarlyStoppingArgs, EarlyStopping, BestCheckpoint } from './ml/early-stopping.ts';
-export { diagnose, diagnosisHtml, formatDiagnosis, VERDICT_SECTIONS } from './ml/diagnose.ts';
-export type { Diagnosis, Verdict, EpochMetrics } from './ml/diagnose.ts';
+export { diagnose, diagnosisHtml, formatDiagnosis, DEFAULT_THRESHOLDS, DEFAULT_WORDING } from './ml/diagnose.ts';
+export type { Diagnosis, Verdict, EpochMetrics, DiagnoseOptions, DiagnosisThresholds, DiagnosisWording } from './ml/diagnose.ts';
+export { courseDiagnosis, LESSON_DIAGNOSIS, LESSON_SECTIONS } from './course/diagnosis.ts';
 
 // Backends: start wasm / webgl / cpu with fallback (wasm gets Lectern's gradient kernels).
 export { selectBackend, wasmFeatures, describeWasm, fallbackChain, BACKEND_NAMES } from './ml/backend.ts';

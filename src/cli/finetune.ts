@@ -11,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../ml/backend.ts';
 import { loadSplit } from '../ml/data/load.ts';
 import type { LabeledImages } from '../ml/data/types.ts';
-import { diagnose, formatDiagnosis } from '../ml/diagnose.ts';
+import { courseDiagnosis } from '../course/diagnosis.ts';
+import { formatDiagnosis } from '../ml/diagnose.ts';
 import { evaluateModel } from '../ml/evaluate-model.ts';
 import { fineTune, type EpochLog } from '../ml/finetune.ts';
 import { loadKerasWeights, encodeKerasWeights, stackedLayout, type LoadedKerasWeights } from '../ml/keras-weights.ts';
@@ -228,7 +229,7 @@ export async function run(args: string[]): Promise<number> {
     }
     const result = step.value;
     try {
-      const diagnosis = diagnose(result.history.logs);
+      const diagnosis = courseDiagnosis(result.history);
       const h = result.history;
       let saved: { file: string; epoch: number; val_loss: number } | null = null;
       if (o.saveWeights && h.bestEpoch !== null) {

@@ -1,20 +1,30 @@
 /**
- * Reads a training history the way lesson 8 teaches: underfitting, overfitting, a good fit, or a
- * model still learning, with the numbers that show it and the deck's remedies.
+ * Reads a training history as a teacher reads curves: underfitting, overfitting, a good fit, a
+ * model still learning, or validation broken by BatchNormalization statistics; with the numbers
+ * that show it and what to try. Generic: the task (its class count), the thresholds, the words and
+ * the sections that explain each verdict come from the caller (a course module passes its own, see
+ * src/course/diagnosis.ts).
  *
- * Rules, in order (the first that holds wins):
- * 1. overfitting: the last epoch's training accuracy beats validation accuracy by at least
- *    OVERFIT_ACCURACY_GAP ("good on training data, clearly worse on validation"), or validation
- *    loss has risen by at least OVERFIT_VAL_LOSS_RISE above its best, reached at least
- *    OVERFIT_EPOCHS_SINCE_BEST epochs before the end, while training loss kept falling
- *    ("trained too long");
- * 2. underfitting: the best training accuracy stays below UNDERFIT_TRAIN_ACCURACY ("not training
- *    well on training data"), or the training loss fell by less than UNDERFIT_MIN_LOSS_DROP over
- *    the whole run while training accuracy stayed below GOOD_TRAIN_ACCURACY;
- * 3. still learning: over the last STILL_LEARNING_WINDOW epochs both training and validation loss
- *    fell by at least STILL_LEARNING_MIN_DROP each (relative): more epochs would help;
- * 4. good fit otherwise.
- * Accuracies are fractions in [0, 1]; the task has four classes, so chance is 0.25.
+ * Rules, in order (the first that holds wins); every threshold is an option (DiagnosisThresholds):
+ * 1. batchnorm statistics: at some epoch validation loss is above ln(classes) (worse than
+ *    guessing uniformly) while training loss is below it (each by `chanceLossMargin`), or validation accuracy is within
+ *    `chanceMargin` of chance (1 / classes) while training accuracy is at least
+ *    `trainAboveChance` above chance. Training works and validation does not: with trainable
+ *    BatchNormalization the moving statistics validation uses lag behind the weights (momentum
+ *    0.999 in MobileNetV2). Not overfitting: the remedy is inference-mode BatchNormalization;
+ * 2. overfitting: the last epoch's training accuracy beats validation accuracy by at least
+ *    `overfitAccuracyGap` ("good on training data, clearly worse on validation"), or validation
+ *    loss has risen by at least `overfitValLossRise` above its best, reached at least
+ *    `overfitEpochsSinceBest` epochs before the end, while training loss kept falling ("trained too
+ *    long");
+ * 3. underfitting: the best training accuracy stays below `underfitShare × reachableAccuracy`,
+ *    where `reachableAccuracy` is what a good setting reaches on this task ("not training well on
+ *    training data"), or the training loss fell by less than `underfitMinLossDrop` over the whole
+ *    run while training accuracy stayed below `reachableAccuracy`;
+ * 4. still learning: over the last `stillLearningWindow` epochs both training and validation loss
+ *    fell by at least `stillLearningMinDrop` each (relative): more epochs would help;
+ * 5. good fit otherwise.
+ * Accuracies are fractions in [0, 1]. Runs in Node and in the browser.
  */
 
 /** Minimal shape of an epoch log (fineTune's EpochLog satisfies it). */
@@ -25,47 +35,134 @@ export interface EpochMetrics {
   val_accuracy: number;
 }
 
-export type Verdict = 'underfitting' | 'overfitting' | 'good fit' | 'still learning';
+export type Verdict = 'underfitting' | 'overfitting' | 'good fit' | 'still learning' | 'batchnorm statistics';
 
-/** Training accuracy minus validation accuracy, at the last epoch, from which a model overfits. */
-export const OVERFIT_ACCURACY_GAP = 0.1;
-/** Rise of validation loss above its best, relative to the best, that signals training too long. */
-export const OVERFIT_VAL_LOSS_RISE = 0.1;
-/** The best validation loss must lie at least this many epochs before the last to call it a rise. */
-export const OVERFIT_EPOCHS_SINCE_BEST = 2;
-/** Best training accuracy below which the model does not fit its training data (chance is 0.25). */
-export const UNDERFIT_TRAIN_ACCURACY = 0.6;
-/** Training accuracy from which a flat training loss is a plateau at a good level, not underfitting. */
-export const GOOD_TRAIN_ACCURACY = 0.8;
-/** Relative fall of training loss from first to last epoch below which training "barely moves". */
-export const UNDERFIT_MIN_LOSS_DROP = 0.05;
-/** Epochs looked at to decide whether the curves are still improving. */
-export const STILL_LEARNING_WINDOW = 3;
-/** Relative fall of each loss over that window that counts as still improving. */
-export const STILL_LEARNING_MIN_DROP = 0.03;
+export const VERDICTS: readonly Verdict[] = ['batchnorm statistics', 'overfitting', 'underfitting', 'still learning', 'good fit'];
 
-/** Lesson sections (ids of notebooks/08-fine-tuning.md headings) that explain each verdict. */
-export const VERDICT_SECTIONS: Record<Verdict, string> = {
-  underfitting: 'underfitting',
-  overfitting: 'overfitting',
-  'good fit': 'generalize-our-classifier',
-  'still learning': 'your-turn',
+/** The numbers the rules compare with. Defaults in DEFAULT_THRESHOLDS. */
+export interface DiagnosisThresholds {
+  /** Training minus validation accuracy, at the last epoch, from which a model overfits. Default 0.1. */
+  overfitAccuracyGap: number;
+  /** Rise of validation loss above its best, relative to the best, that signals training too long. Default 0.1. */
+  overfitValLossRise: number;
+  /** The best validation loss must lie at least this many epochs before the last to call it a rise. Default 2. */
+  overfitEpochsSinceBest: number;
+  /**
+   * Training accuracy a good setting reaches on this task: a course measures it on its task.
+   * Training that stays flat below it is underfitting. Default 0.8.
+   */
+  reachableAccuracy: number;
+  /** Best training accuracy below this share of `reachableAccuracy` is underfitting. Default 0.75 (0.6 at the default). */
+  underfitShare: number;
+  /** Relative fall of training loss from first to last epoch below which training "barely moves". Default 0.05. */
+  underfitMinLossDrop: number;
+  /** Epochs looked at to decide whether the curves are still improving. Default 3. */
+  stillLearningWindow: number;
+  /** Relative fall of each loss over that window that counts as still improving. Default 0.03. */
+  stillLearningMinDrop: number;
+  /**
+   * How far (relative) validation loss must be above ln(classes), and training loss below it, for
+   * rule 1: near the start both hover around ln(classes). Default 0.1.
+   */
+  chanceLossMargin: number;
+  /** Validation accuracy at most this far above chance counts as "at chance". Default 0.05. */
+  chanceMargin: number;
+  /** Training accuracy at least this far above chance counts as "well above chance". Default 0.25. */
+  trainAboveChance: number;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
+  overfitAccuracyGap: 0.1,
+  overfitValLossRise: 0.1,
+  overfitEpochsSinceBest: 2,
+  reachableAccuracy: 0.8,
+  underfitShare: 0.75,
+  underfitMinLossDrop: 0.05,
+  stillLearningWindow: 3,
+  stillLearningMinDrop: 0.03,
+  chanceLossMargin: 0.1,
+  chanceMargin: 0.05,
+  trainAboveChance: 0.25,
+});
+
+/** The words of a diagnosis that a course may put in its own terms. */
+export interface DiagnosisWording {
+  /** Title of each verdict ("Overfitting"). */
+  titles: Record<Verdict, string>;
+  /** What to try, per verdict, one item per line. */
+  remedies: Record<Verdict, readonly string[]>;
+}
+
+/** Generic wording, in Keras's terms; a course names its own controls (src/course/diagnosis.ts). */
+export const DEFAULT_WORDING: Readonly<DiagnosisWording> = {
+  titles: {
+    underfitting: 'Underfitting',
+    overfitting: 'Overfitting',
+    'good fit': 'Good fit',
+    'still learning': 'Still learning',
+    'batchnorm statistics': 'Validation broken by BatchNormalization statistics',
+  },
+  remedies: {
+    underfitting: [
+      'Choose a more complex model: make more layers trainable.',
+      'Use less regularization: lower the dropout rate.',
+      'Check the input features: the model must see what tells the classes apart.',
+    ],
+    overfitting: [
+      'Choose a simpler model: make fewer layers trainable.',
+      'Stop before it memorizes: EarlyStopping with restore_best_weights.',
+      'Add regularization: a higher dropout rate, data augmentation, or more training images.',
+    ],
+    'still learning': [
+      'Train for more epochs: both losses were still falling at the last epoch.',
+      'Use EarlyStopping so that a longer run stops by itself when validation loss stops improving.',
+    ],
+    'good fit': ['Keep these settings, and confirm on the test split, which training never saw.'],
+    'batchnorm statistics': [
+      "Keep BatchNormalization in inference mode (fineTune's batchNorm: 'moving'), as Keras's fine-tuning guide advises: gamma and beta still learn, and validation uses the pretrained statistics.",
+      'Or make fewer layers trainable, so that no BatchNormalization layer above the cut trains.',
+    ],
+  },
 };
+
+export interface DiagnoseOptions {
+  /** Number of classes of the task: chance accuracy is 1 / classes, chance loss ln(classes). */
+  classes: number;
+  /** Thresholds to change (the rest keep DEFAULT_THRESHOLDS). */
+  thresholds?: Partial<DiagnosisThresholds>;
+  /** Words to change (per verdict; the rest keep DEFAULT_WORDING). */
+  wording?: { titles?: Partial<Record<Verdict, string>>; remedies?: Partial<Record<Verdict, readonly string[]>> };
+  /** Id of the section (of a lesson) that explains each verdict; a diagnosis links to it. Default none. */
+  sections?: Partial<Record<Verdict, string>>;
+  /**
+   * Whether BatchNormalization layers normalised with batch statistics in this run. False (fineTune's
+   * batchNorm 'moving', or no BatchNormalization layer trainable) leaves nothing for rule 1 to blame,
+   * so it is skipped. Default true (unknown: the rule applies).
+   */
+  batchNormTrained?: boolean;
+}
 
 export interface Diagnosis {
   verdict: Verdict;
+  /** The verdict in the caller's words ("Overfitting"). */
+  title: string;
   /** One sentence: what the curves show. */
   summary: string;
   /** The numbers behind the verdict, one per line. */
   evidence: string[];
-  /** What to change, in the deck's terms and the lesson's controls. */
+  /** What to change, in the caller's words. */
   remedies: string[];
-  /** Id of the lesson section that explains the verdict, and a link to it. */
-  section: string;
-  href: string;
+  /** Id of the section that explains the verdict and a link to it, or null when none was given. */
+  section: string | null;
+  href: string | null;
   /** Figures the rules used (accuracies as fractions; epochs from 1). */
   figures: {
     epochs: number;
+    classes: number;
+    /** 1 / classes. */
+    chanceAccuracy: number;
+    /** ln(classes): the loss of a uniform guess. */
+    chanceLoss: number;
     trainAccuracy: number;
     valAccuracy: number;
     accuracyGap: number;
@@ -73,6 +170,8 @@ export interface Diagnosis {
     bestValLossEpoch: number;
     valLossRise: number;
     trainLossDrop: number;
+    /** Best training accuracy below which the run underfits. */
+    underfitBar: number;
   };
 }
 
@@ -83,7 +182,7 @@ function relativeDrop(from: number, to: number): number {
   return from > 0 ? (from - to) / from : 0;
 }
 
-function check(history: readonly EpochMetrics[]): void {
+function check(history: readonly EpochMetrics[], options: DiagnoseOptions | undefined): void {
   if (!Array.isArray(history) || history.length === 0) throw new Error('diagnose: the history has no epochs');
   history.forEach((log, i) => {
     for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const) {
@@ -92,32 +191,52 @@ function check(history: readonly EpochMetrics[]): void {
       }
     }
   });
+  const classes = options?.classes;
+  if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 2) {
+    throw new Error(`diagnose: options.classes must be the task's number of classes (an integer ≥ 2), got ${String(classes)}`);
+  }
 }
 
-const REMEDIES: Record<Verdict, string[]> = {
-  underfitting: [
-    'Choose a more complex model: make more layers trainable (raise "Trainable layers").',
-    'Use less regularization: lower "Dropout".',
-    'Check the input features: the model must see what tells the classes apart (e.g. a larger input size).',
-  ],
-  overfitting: [
-    'Choose a simpler model: make fewer layers trainable (lower "Trainable layers").',
-    'Stop before it memorizes: turn EarlyStopping on (with restore_best_weights).',
-    'Add regularization: raise "Dropout", or add data augmentation; more training images help too.',
-  ],
-  'still learning': ['Train for more epochs: both losses were still falling at the last epoch.', 'Turn EarlyStopping on so a longer run stops by itself when validation loss stops improving.'],
-  'good fit': ['Keep these settings, and confirm on the test split, which training never saw.'],
-};
+/** The first epoch whose curves show validation broken while training works, with why; or null. */
+function brokenValidation(history: readonly EpochMetrics[], chance: { classes: number; accuracy: number; loss: number }, t: DiagnosisThresholds): { epoch: number; line: string } | null {
+  for (const [i, log] of history.entries()) {
+    if (log.val_loss > chance.loss * (1 + t.chanceLossMargin) && log.loss < chance.loss * (1 - t.chanceLossMargin)) {
+      return {
+        epoch: i + 1,
+        line: `At epoch ${i + 1} validation loss was ${fixed(log.val_loss)}, above ${fixed(chance.loss)} (ln ${chance.classes}, the loss of guessing uniformly), while training loss was ${fixed(log.loss)}.`,
+      };
+    }
+    if (log.val_accuracy <= chance.accuracy + t.chanceMargin && log.accuracy >= chance.accuracy + t.trainAboveChance) {
+      return {
+        epoch: i + 1,
+        line: `At epoch ${i + 1} validation accuracy was ${percent(log.val_accuracy)}, at chance (${percent(chance.accuracy)}), while training accuracy was ${percent(log.accuracy)}.`,
+      };
+    }
+  }
+  return null;
+}
 
-/** Diagnoses a history (one entry per epoch, in order). Throws on an empty or malformed history. */
-export function diagnose(history: readonly EpochMetrics[]): Diagnosis {
-  check(history);
+/**
+ * Diagnoses a history (one entry per epoch, in order) of a task with `options.classes` classes.
+ * Throws on an empty or malformed history or a missing class count.
+ */
+export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOptions): Diagnosis {
+  check(history, options);
+  const t: DiagnosisThresholds = { ...DEFAULT_THRESHOLDS, ...definedOnly(options.thresholds) };
+  const titles = { ...DEFAULT_WORDING.titles, ...definedOnly(options.wording?.titles) };
+  const remedies = { ...DEFAULT_WORDING.remedies, ...definedOnly(options.wording?.remedies) };
+  const sections = options.sections ?? {};
+  const chance = { classes: options.classes, accuracy: 1 / options.classes, loss: Math.log(options.classes) };
+
   const last = history[history.length - 1];
   const epochs = history.length;
   const bestValLossIndex = history.reduce((best, log, i) => (log.val_loss < history[best].val_loss ? i : best), 0);
   const bestValLoss = history[bestValLossIndex].val_loss;
   const figures: Diagnosis['figures'] = {
     epochs,
+    classes: options.classes,
+    chanceAccuracy: chance.accuracy,
+    chanceLoss: chance.loss,
     trainAccuracy: last.accuracy,
     valAccuracy: last.val_accuracy,
     accuracyGap: last.accuracy - last.val_accuracy,
@@ -125,24 +244,30 @@ export function diagnose(history: readonly EpochMetrics[]): Diagnosis {
     bestValLossEpoch: bestValLossIndex + 1,
     valLossRise: bestValLoss > 0 ? (last.val_loss - bestValLoss) / bestValLoss : 0,
     trainLossDrop: relativeDrop(history[0].loss, last.loss),
+    underfitBar: t.underfitShare * t.reachableAccuracy,
   };
   const accuracies = `training accuracy ${percent(last.accuracy)}, validation accuracy ${percent(last.val_accuracy)} at epoch ${epochs}`;
-  const make = (verdict: Verdict, summary: string, evidence: string[]): Diagnosis => ({
-    verdict,
-    summary,
-    evidence,
-    remedies: REMEDIES[verdict],
-    section: VERDICT_SECTIONS[verdict],
-    href: `#${VERDICT_SECTIONS[verdict]}`,
-    figures,
-  });
+  const make = (verdict: Verdict, summary: string, evidence: string[]): Diagnosis => {
+    const section = sections[verdict] ?? null;
+    return { verdict, title: titles[verdict], summary, evidence, remedies: [...remedies[verdict]], section, href: section === null ? null : `#${section}`, figures };
+  };
 
-  // 1. Overfitting.
+  // 1. Validation broken by BatchNormalization statistics.
+  const broken = options.batchNormTrained === false ? null : brokenValidation(history, chance, t);
+  if (broken) {
+    return make(
+      'batchnorm statistics',
+      'Validation broken by BatchNormalization statistics: the model learns its training images, but validation does no better than guessing. That is not overfitting: trainable BatchNormalization layers normalise validation images with moving statistics that lag far behind the weights.',
+      [broken.line, `${accuracies}.`],
+    );
+  }
+
+  // 2. Overfitting.
   const trainLossSinceBest = relativeDrop(history[bestValLossIndex].loss, last.loss);
   const trainedTooLong =
-    epochs - 1 - bestValLossIndex >= OVERFIT_EPOCHS_SINCE_BEST && figures.valLossRise >= OVERFIT_VAL_LOSS_RISE && trainLossSinceBest > 0;
-  if (figures.accuracyGap >= OVERFIT_ACCURACY_GAP || trainedTooLong) {
-    const evidence = [`${accuracies}: a gap of ${percent(figures.accuracyGap)} (overfitting from ${percent(OVERFIT_ACCURACY_GAP)}).`];
+    epochs - 1 - bestValLossIndex >= t.overfitEpochsSinceBest && figures.valLossRise >= t.overfitValLossRise && trainLossSinceBest > 0;
+  if (figures.accuracyGap >= t.overfitAccuracyGap || trainedTooLong) {
+    const evidence = [`${accuracies}: a gap of ${percent(figures.accuracyGap)} (overfitting from ${percent(t.overfitAccuracyGap)}).`];
     if (trainedTooLong) {
       evidence.push(
         `Validation loss was lowest at epoch ${bestValLossIndex + 1} (${fixed(bestValLoss)}) and rose ${percent(figures.valLossRise)} to ${fixed(last.val_loss)} while training loss kept falling: trained too long.`,
@@ -154,41 +279,41 @@ export function diagnose(history: readonly EpochMetrics[]): Diagnosis {
     return make('overfitting', summary, evidence);
   }
 
-  // 2. Underfitting.
-  const flat = figures.trainLossDrop < UNDERFIT_MIN_LOSS_DROP && figures.bestTrainAccuracy < GOOD_TRAIN_ACCURACY && epochs > 1;
-  if (figures.bestTrainAccuracy < UNDERFIT_TRAIN_ACCURACY || flat) {
-    const evidence = [`Best training accuracy ${percent(figures.bestTrainAccuracy)} (underfitting below ${percent(UNDERFIT_TRAIN_ACCURACY)}; chance is 25%).`];
+  // 3. Underfitting.
+  const flat = figures.trainLossDrop < t.underfitMinLossDrop && figures.bestTrainAccuracy < t.reachableAccuracy && epochs > 1;
+  if (figures.bestTrainAccuracy < figures.underfitBar || flat) {
+    const evidence = [
+      `Best training accuracy ${percent(figures.bestTrainAccuracy)} (underfitting below ${percent(figures.underfitBar)}, ${Math.round(100 * t.underfitShare)}% of the ${percent(t.reachableAccuracy)} this task reaches; chance is ${percent(chance.accuracy)}).`,
+    ];
     if (epochs > 1) evidence.push(`Training loss went from ${fixed(history[0].loss)} to ${fixed(last.loss)} (${percent(figures.trainLossDrop)} lower).`);
     return make('underfitting', 'Underfitting: the model does not fit even its training images; it has not learned the pattern.', evidence);
   }
 
-  // 3. Still learning.
-  const window = Math.min(STILL_LEARNING_WINDOW, epochs - 1);
+  // 4. Still learning.
+  const window = Math.min(t.stillLearningWindow, epochs - 1);
   if (window >= 1) {
     const start = history[epochs - 1 - window];
     const trainDrop = relativeDrop(start.loss, last.loss);
     const valDrop = relativeDrop(start.val_loss, last.val_loss);
-    if (trainDrop >= STILL_LEARNING_MIN_DROP && valDrop >= STILL_LEARNING_MIN_DROP) {
+    if (trainDrop >= t.stillLearningMinDrop && valDrop >= t.stillLearningMinDrop) {
       return make('still learning', 'Still learning: both losses were still falling when training ended.', [
-        `Over the last ${window} epoch${window > 1 ? 's' : ''} training loss fell ${percent(trainDrop)} and validation loss ${percent(valDrop)} (still improving from ${percent(STILL_LEARNING_MIN_DROP)}).`,
+        `Over the last ${window} epoch${window > 1 ? 's' : ''} training loss fell ${percent(trainDrop)} and validation loss ${percent(valDrop)} (still improving from ${percent(t.stillLearningMinDrop)}).`,
         `${accuracies}.`,
       ]);
     }
   }
 
-  // 4. Good fit.
+  // 5. Good fit.
   return make('good fit', 'Good fit: the model fits its training images and does about as well on validation images.', [
-    `${accuracies}: a gap of ${percent(figures.accuracyGap)} (below ${percent(OVERFIT_ACCURACY_GAP)}).`,
+    `${accuracies}: a gap of ${percent(figures.accuracyGap)} (below ${percent(t.overfitAccuracyGap)}).`,
     `Validation loss is at or near its best (epoch ${bestValLossIndex + 1}, ${fixed(bestValLoss)}).`,
   ]);
 }
 
-const TITLES: Record<Verdict, string> = {
-  underfitting: 'Underfitting',
-  overfitting: 'Overfitting',
-  'good fit': 'Good fit',
-  'still learning': 'Still learning',
-};
+/** `{...defaults, ...partial}` must not let an explicit `undefined` erase a default. */
+function definedOnly<T extends object>(partial: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(partial ?? {}).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -197,21 +322,21 @@ function escapeHtml(text: string): string {
 /** The diagnosis as plain text (command line, headless runs). */
 export function formatDiagnosis(d: Diagnosis): string {
   return [
-    `Diagnosis: ${TITLES[d.verdict]}. ${d.summary}`,
+    `Diagnosis: ${d.title}. ${d.summary}`,
     ...d.evidence.map((line) => `  - ${line}`),
     'What to try:',
     ...d.remedies.map((line) => `  - ${line}`),
-    `Read more: section "${d.section}" of the lesson (${d.href}).`,
+    ...(d.section === null ? [] : [`Read more: section "${d.section}" of the lesson (${d.href}).`]),
   ].join('\n');
 }
 
 /** The diagnosis as an HTML card (a string, so it renders anywhere; the page turns it into DOM). */
 export function diagnosisHtml(d: Diagnosis): string {
   const list = (items: string[]) => `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+  const link = d.href === null ? '' : `<p><a href="${escapeHtml(d.href)}">Read the section on ${escapeHtml(d.title.toLowerCase())}</a></p>`;
   return (
-    `<section class="lectern-diagnosis" data-verdict="${escapeHtml(d.verdict)}" role="status" aria-label="Diagnosis: ${TITLES[d.verdict]}">` +
-    `<h4>${TITLES[d.verdict]}</h4><p>${escapeHtml(d.summary)}</p>` +
-    `<p>Why:</p>${list(d.evidence)}<p>What to try:</p>${list(d.remedies)}` +
-    `<p><a href="${escapeHtml(d.href)}">Read the section on ${TITLES[d.verdict].toLowerCase()}</a></p></section>`
+    `<section class="lectern-diagnosis" data-verdict="${escapeHtml(d.verdict)}" role="status" aria-label="Diagnosis: ${escapeHtml(d.title)}">` +
+    `<h4>${escapeHtml(d.title)}</h4><p>${escapeHtml(d.summary)}</p>` +
+    `<p>Why:</p>${list(d.evidence)}<p>What to try:</p>${list(d.remedies)}${link}</section>`
   );
 }

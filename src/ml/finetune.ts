@@ -126,9 +126,16 @@ export interface FineTuneHistory {
   /** Seconds spent getting features at the cut, and whether they came from the cache. */
   featureSeconds: number;
   featureSource: FeatureLease['source'];
-  /** The cut: frozen layers, trainable layers, tensors crossing it. */
+  /** The cut: frozen layers below it, trainable layers above it. */
   frozenLayers: number;
   trainableLayers: number;
+  /** Class names of the task, in label order (the head's outputs). */
+  classes: string[];
+  /**
+   * True when some BatchNormalization layer above the cut normalised with batch statistics
+   * (batchNorm 'batch'): then validation, which uses the lagging moving statistics, may break.
+   */
+  batchNormTrained: boolean;
 }
 
 export interface FineTuneResult {
@@ -429,6 +436,8 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       featureSource: train.source,
       frozenLayers: cut.frozenCount,
       trainableLayers: cut.above.length,
+      classes: [...s.train.classes],
+      batchNormTrained: s.batchNorm === 'batch' && cut.above.some((layer) => layer.getClassName() === 'BatchNormalization'),
     };
     for (const callback of s.callbacks) {
       await callback.onTrainEnd?.(history, { model, base: s.base });

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/ml/backend.ts';
 import { loadSplit } from '../../src/ml/data/load.ts';
 import type { LabeledImages } from '../../src/ml/data/types.ts';
-import { diagnose, type Verdict } from '../../src/ml/diagnose.ts';
+import { courseDiagnosis } from '../../src/course/diagnosis.ts';
+import type { Verdict } from '../../src/ml/diagnose.ts';
 import { fineTuneToEnd } from '../../src/ml/finetune.ts';
 import { loadPretrainedBase } from '../../src/ml/weights.ts';
 import { PROJECT_ROOT } from '../browser/harness.ts';
@@ -93,7 +94,7 @@ describe('the lesson\'s claims about the shipped data', () => {
         batchNorm: claim.batchNorm,
         seed: 0,
       });
-      const diagnosis = diagnose(result.history.logs);
+      const diagnosis = courseDiagnosis(result.history);
       result.dispose();
       expect(diagnosis.verdict, diagnosis.evidence.join(' ')).toBe(claim.verdict);
     });
