@@ -53,7 +53,7 @@ export default defineConfig({
     rolldownOptions: {
       input: pages,
       output: embedEntryNames,
-      // The import bridge (src/ui/vite-imports.ts) lets cells import any project module, so every
+      // The import bridge (src/host/vite-imports.ts) lets cells import any project module, so every
       // module is also dynamically imported; that they stay in their static chunks is intended.
       checks: { ineffectiveDynamicImport: false },
     },

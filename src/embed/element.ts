@@ -6,15 +6,15 @@
  * do not run); all share one tfjs.
  * Browser-only.
  */
-import lessonCss from '../ui/style.css?inline';
+import lessonCss from '../host/style.css?inline';
 import inputsCss from '@observablehq/inputs/dist/index.css?inline';
 import embedCss from './embed.css?inline';
 import type { CellBlock } from '../lesson/types.ts';
-import { createCellHost, type CellHost } from './cell-host.ts';
+import { createCellHost, type CellHost } from '../host/cell-host.ts';
 import { isolationNoteElement } from './isolation.ts';
-import { keepInputsLabelled } from './label-inputs.ts';
+import { keepInputsLabelled } from '../host/label-inputs.ts';
 import { loadEmbeddedLesson } from './lesson-source.ts';
-import { renderStaticBlock } from '../ui/render-blocks.ts';
+import { renderStaticBlock } from '../host/static-blocks.ts';
 import { cellsNeeded, inlinesIn, sectionBlocks } from './select-section.ts';
 
 export const ELEMENT_NAME = 'lectern-lesson';

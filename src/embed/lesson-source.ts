@@ -7,7 +7,7 @@
  */
 import { parseLesson } from '../lesson/parse.ts';
 import type { Lesson } from '../lesson/types.ts';
-import { lessonIds, loadLessonSource } from '../ui/lessons.ts';
+import { lessonIds, loadLessonSource } from '../site/lessons.ts';
 import { allowedLessonOrigins } from '../trust/allowed-origins.ts';
 import { checkLessonUrl, fetchLesson, LessonUrlError } from '../trust/lesson-url.ts';
 

@@ -6,11 +6,11 @@
  */
 import type { RenderedDeck } from './render.ts';
 import { applyAction, clampSlide, keyAction, searchWithSlide, type NavAction } from './navigation.ts';
-import { deckHref, lessonHref } from './links.ts';
+import { deckHref, lessonHref } from '../site/links.ts';
 import { createStage } from './stage.ts';
 import { connectDeck } from './sync.ts';
 import { mountLiveCells } from './live.ts';
-import { resolveDeckImage } from './deck-files.ts';
+import { resolveDeckImage } from './deck-images.ts';
 
 export interface AudienceViewArgs {
   deckId: string;

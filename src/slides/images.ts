@@ -1,6 +1,6 @@
 /**
  * Image URLs in rendered decks. A deck's relative image paths are relative to the deck file in
- * `slides/`; those files are bundled by the page (see deck-files.ts) and get their built URL here.
+ * `slides/`; those files are bundled by the page (see deck-images.ts) and get their built URL here.
  * Paths with no bundled file stay as they are, so they resolve against the site root, where
  * `public/` files are served. No DOM.
  */

@@ -5,8 +5,8 @@
  */
 import type { DeckCell } from './cells.ts';
 import { CELL_TAG } from './cells.ts';
-import { createCellHost, type CellHost } from '../embed/cell-host.ts';
-import { keepInputsLabelled } from '../embed/label-inputs.ts';
+import { createCellHost, type CellHost } from '../host/cell-host.ts';
+import { keepInputsLabelled } from '../host/label-inputs.ts';
 
 export function mountLiveCells(cells: DeckCell[], root: Element): CellHost {
   const host = createCellHost();

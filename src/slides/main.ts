@@ -3,12 +3,12 @@
  * `&view=presenter`); without `deck`, a list of the decks. Browser-only.
  */
 import '@observablehq/inputs/dist/index.css';
-import '../ui/style.css';
+import '../host/style.css';
 import './slides.css';
 import { renderDeck } from './render.ts';
 import { deckIdFromSearch, slideFromSearch } from './navigation.ts';
-import { deckHref, firstSlideOf } from './links.ts';
-import { deckIds, loadDeck } from './deck-files.ts';
+import { deckHref, firstSlideOf } from '../site/links.ts';
+import { deckIds, loadDeck } from '../site/decks.ts';
 import { mountAudienceView } from './audience.ts';
 import { mountPresenterView } from './presenter.ts';
 

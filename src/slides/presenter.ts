@@ -9,7 +9,7 @@ import { applyAction, clampSlide, keyAction, searchWithSlide, type NavAction } f
 import { createStage } from './stage.ts';
 import { connectDeck } from './sync.ts';
 import { showCellSource } from './live.ts';
-import { resolveDeckImage } from './deck-files.ts';
+import { resolveDeckImage } from './deck-images.ts';
 import { elapsed, formatElapsed, startTimer, togglePause, type TimerState } from './timer.ts';
 
 export interface PresenterViewArgs {

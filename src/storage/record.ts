@@ -4,7 +4,7 @@
  * stored edit that the writing tab has not seen: `applyChange` moves it to `displaced`, where the
  * learner picks it or discards it. Pure: runs and is tested in Node.
  */
-import type { LessonEdits, StoredEdit } from '../ui/persistence.ts';
+import type { LessonEdits, StoredEdit } from '../host/persistence.ts';
 
 export type { LessonEdits, StoredEdit };
 

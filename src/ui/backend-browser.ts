@@ -1,7 +1,7 @@
 /**
  * Browser only: the backend the page trains on, as data the page and the lesson
  * can show. Wraps selectBackend (src/ml/backend.ts) with what only a browser has:
- * - the three .wasm files served by Vite (useBundledWasm, src/ui/wasm-paths.ts);
+ * - the three .wasm files served by Vite (useBundledWasm, src/host/wasm-paths.ts);
  * - threads only where the page is cross-origin isolated (COOP + COEP headers);
  *   elsewhere WASM runs single-threaded with SIMD, and a message says so;
  * - a WebGL context lost while training: a message, and a switch to WASM.
@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName, type BackendStatus } from '../ml/backend.ts';
-import { useBundledWasm } from './wasm-paths.ts';
+import { useBundledWasm } from '../host/wasm-paths.ts';
 
 export interface BrowserBackendState {
   /** The last selection's outcome; null before the first start(). */

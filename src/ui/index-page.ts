@@ -1,9 +1,9 @@
 /**
  * The course index (index.html): every lesson in notebooks/, by front-matter order, linked by title.
  */
-import './style.css';
+import '../host/style.css';
 import { parseLesson } from '../lesson/parse.ts';
-import { lessonIds, lessonUrl, loadLessonSource } from './lessons.ts';
+import { lessonIds, lessonUrl, loadLessonSource } from '../site/lessons.ts';
 
 export interface LessonEntry {
   id: string;

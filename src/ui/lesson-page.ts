@@ -5,13 +5,13 @@
  * this dev server only, never another origin's file.
  */
 import '@observablehq/inputs/dist/index.css';
-import './style.css';
-import { keepInputsLabelled } from '../embed/label-inputs.ts';
+import '../host/style.css';
+import { keepInputsLabelled } from '../host/label-inputs.ts';
 import { parseLesson } from '../lesson/parse.ts';
-import { browserLibrary } from './browser-library.ts';
-import { lessonIdFromLocation, loadLessonSource } from './lessons.ts';
+import { browserLibrary } from '../host/browser-library.ts';
+import { lessonIdFromLocation, loadLessonSource } from '../site/lessons.ts';
 import { mountLesson, type MountedLesson } from './mount-lesson.ts';
-import { importModule } from './vite-imports.ts';
+import { importModule } from '../host/vite-imports.ts';
 import { fetchLesson } from '../trust/lesson-url.ts';
 
 interface LessonFile {

@@ -11,12 +11,12 @@ import { compileCell } from '../cells/compile.ts';
 import type { CellBlock, Lesson } from '../lesson/types.ts';
 import { compileInline } from '../runtime/inline.ts';
 import { createLessonRuntime, type CellObserver, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
-import { createCellView, type CellView } from './cell-view.ts';
-import { createInlineOutput } from './inline-output.ts';
-import { lessonWithEdits } from './lesson-with-edits.ts';
-import { addSlideLinks, deckForLesson } from '../slides/lesson-links.ts';
-import { deckHref } from '../slides/links.ts';
-import { renderStaticBlock } from './render-blocks.ts';
+import { createCellView, type CellView } from '../host/cell-view.ts';
+import { createInlineOutput } from '../host/inline-output.ts';
+import { lessonWithEdits } from '../host/lesson-with-edits.ts';
+import { addSlideLinks, deckForLesson } from './slide-links.ts';
+import { deckHref } from '../site/links.ts';
+import { renderStaticBlock } from '../host/static-blocks.ts';
 import {
   dropOrphans,
   forgetEdit,
@@ -29,7 +29,7 @@ import {
   type EditStorage,
   type LessonEdits,
   type StoredEdit,
-} from './persistence.ts';
+} from '../host/persistence.ts';
 
 export interface MountLessonArgs {
   /** Element the lesson is rendered into (its content is replaced). */

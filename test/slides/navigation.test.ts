@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyAction, deckIdFromSearch, keyAction, searchWithSlide, slideFromSearch } from '../../src/slides/navigation.ts';
-import { deckHref, firstSlideOf, lessonHref } from '../../src/slides/links.ts';
+import { deckHref, firstSlideOf, lessonHref } from '../../src/site/links.ts';
 import { elapsed, formatElapsed, startTimer, togglePause } from '../../src/slides/timer.ts';
 import { isDeckRelative, joinPath, rewriteImageUrls } from '../../src/slides/images.ts';
 

@@ -7,7 +7,7 @@ import { memoryBackend } from '../../src/storage/backend.ts';
 import { createEditStore, type EditStore, type RecordChange } from '../../src/storage/edit-store.ts';
 import { localStorageBackend, SENTINEL_KEY } from '../../src/storage/local-storage.ts';
 import { applyChange, mergeRecords, readRecord, serializeRecord } from '../../src/storage/record.ts';
-import { forgetEdit, recordEdit } from '../../src/ui/persistence.ts';
+import { forgetEdit, recordEdit } from '../../src/host/persistence.ts';
 
 const edit = (base: string, source: string, savedAt = 1) => ({ base, source, savedAt });
 let channelCount = 0;

@@ -12,7 +12,7 @@ import {
   updateEdits,
   dropOrphans,
   withOrphans,
-} from '../../src/ui/persistence.ts';
+} from '../../src/host/persistence.ts';
 
 /** A Map-backed stand-in for localStorage. */
 function fakeStorage(): EditStorage & { data: Map<string, string> } {

@@ -3,8 +3,8 @@
  * "Slides" link to the first slide of that section in the lesson's deck (`slides:` in the lesson's
  * front matter, else the deck with the lesson's name, if there is one). Browser-only.
  */
-import { deckIds } from './deck-files.ts';
-import { deckHref } from './links.ts';
+import { deckIds } from '../site/decks.ts';
+import { deckHref } from '../site/links.ts';
 
 /** The deck of a lesson, or null: front matter `slides: slides/08-fine-tuning.md`, else same name. */
 export function deckForLesson(lessonId: string, slidesPath?: string): string | null {

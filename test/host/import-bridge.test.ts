@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createImportBridge, resolvePath } from '../../src/ui/import-bridge.ts';
+import { createImportBridge, resolvePath } from '../../src/host/import-bridge.ts';
 
 const loaderFor = (label: string) => async () => ({ label });
 

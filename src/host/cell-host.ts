@@ -9,10 +9,10 @@ import type { CellLanguage } from '../cells/types.ts';
 import type { CellOptions, InlineExpression } from '../lesson/types.ts';
 import { compileInline } from '../runtime/inline.ts';
 import { createLessonRuntime, type CellObserver, type LessonRuntime } from '../runtime/lesson-runtime.ts';
-import { browserLibrary } from '../ui/browser-library.ts';
-import { createCellView, type CellView } from '../ui/cell-view.ts';
-import { createInlineOutput } from '../ui/inline-output.ts';
-import { importModule } from '../ui/vite-imports.ts';
+import { browserLibrary } from './browser-library.ts';
+import { createCellView, type CellView } from './cell-view.ts';
+import { createInlineOutput } from './inline-output.ts';
+import { importModule } from './vite-imports.ts';
 
 /** What a host needs to know of a cell: a lesson's CellBlock or a deck's DeckCell fits. */
 export interface HostedCell {

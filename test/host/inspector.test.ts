@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatLeaf } from '../../src/ui/inspector.ts';
+import { formatLeaf } from '../../src/host/inspector.ts';
 
 describe('formatLeaf', () => {
   it('prints primitives as a console would', () => {

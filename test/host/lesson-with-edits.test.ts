@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLesson } from '../../src/lesson/parse.ts';
-import { lessonWithEdits } from '../../src/ui/lesson-with-edits.ts';
+import { lessonWithEdits } from '../../src/host/lesson-with-edits.ts';
 
 const lesson = [
   '---',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lessonIdFromLocation, lessonIdFromPath, lessonIds, lessonUrl, loadLessonSource } from '../../src/ui/lessons.ts';
+import { lessonIdFromLocation, lessonIdFromPath, lessonIds, lessonUrl, loadLessonSource } from '../../src/site/lessons.ts';
 
 describe('lesson catalog', () => {
   it('lists every notebooks/*.md by file name, sorted', () => {
