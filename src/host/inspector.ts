@@ -1,18 +1,40 @@
 /**
- * A small value inspector: renders any value a cell displays as DOM. DOM nodes are shown as they
- * are; primitives in the style of a console; arrays, maps, sets, objects and tensors as a one-line
+ * A small value inspector: renders any value a cell displays as DOM. Values that follow the
+ * display protocol (src/runtime/display.ts) show their HTML, else their SVG, else their text; DOM
+ * nodes are shown as they are; primitives in the style of a console; arrays, maps, sets, objects and tensors as a one-line
  * preview that expands (a native <details>, so it is keyboard-usable) into their entries, built
  * lazily when opened so huge values cost nothing until looked at.
  */
+
+import { displayForms, type DisplayForms } from '../runtime/display.ts';
 
 const PREVIEW_ITEMS = 5;
 const EXPANDED_ITEMS = 100;
 
 /** Renders a value for display under a cell. */
 export function inspect(value: unknown): Node {
+  const forms = displayForms(value);
+  if (forms) return richForm(forms);
   if (isDomNode(value)) return value;
   if (isExpandable(value)) return expandable(value);
   return leaf(value);
+}
+
+/** The form a page shows: HTML, else SVG, else the text as a block. */
+function richForm(forms: DisplayForms): Node {
+  if (forms.html !== undefined && typeof forms.html !== 'string' && isDomNode(forms.html)) return forms.html;
+  const markup = typeof forms.html === 'string' ? forms.html : forms.svg;
+  if (markup !== undefined) {
+    // The cell's own markup, as if it had built these nodes itself.
+    const box = document.createElement('div');
+    box.className = 'lectern-rich';
+    box.innerHTML = markup;
+    return box;
+  }
+  const pre = document.createElement('pre');
+  pre.className = 'insp-text';
+  pre.textContent = forms.text;
+  return pre;
 }
 
 function isDomNode(value: unknown): value is Node {

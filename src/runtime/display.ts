@@ -36,6 +36,19 @@ export function rich(forms: DisplayForms | (() => DisplayForms)): Displayable {
   } as Displayable;
 }
 
+/**
+ * `value` itself, made displayable as `forms`: the protocol's key and a `toString` giving the text
+ * are added as non-enumerable properties, so the value's own fields, its JSON and the inspector's
+ * view of its entries stay as they were. For results that are data and also show themselves (a
+ * diagnosis, a training's progress).
+ */
+export function withDisplay<T extends object>(value: T, forms: DisplayForms | (() => DisplayForms)): T & Displayable {
+  const get = typeof forms === 'function' ? forms : () => forms;
+  Object.defineProperty(value, DISPLAY, { value: get, configurable: true });
+  Object.defineProperty(value, 'toString', { value: () => get().text, configurable: true });
+  return value as T & Displayable;
+}
+
 export function isDisplayable(value: unknown): value is Displayable {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as Partial<Displayable>)[DISPLAY] === 'function';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DISPLAY, displayForms, isDisplayable, rich } from '../../src/runtime/display.ts';
+import { DISPLAY, displayForms, isDisplayable, rich, withDisplay } from '../../src/runtime/display.ts';
 
 describe('display protocol', () => {
   it('rich({html, text}) carries both forms; String() gives the text', () => {
@@ -23,5 +23,14 @@ describe('display protocol', () => {
     expect(DISPLAY).toBe(Symbol.for('lectern.display'));
     expect(displayForms(own)).toEqual({ text: 'mine' });
     for (const plain of [null, undefined, 1, 'x', {}, [], () => 1]) expect(displayForms(plain)).toBeUndefined();
+  });
+
+  it('withDisplay(value, forms) keeps the value as data: same fields, same JSON, its text as String()', () => {
+    const diagnosis = withDisplay({ verdict: 'good fit', gap: 0.02 }, () => ({ text: 'Good fit.', html: '<b>Good fit</b>' }));
+    expect(Object.keys(diagnosis)).toEqual(['verdict', 'gap']);
+    expect(JSON.stringify(diagnosis)).toBe('{"verdict":"good fit","gap":0.02}');
+    expect(diagnosis.verdict).toBe('good fit');
+    expect(displayForms(diagnosis)?.html).toBe('<b>Good fit</b>');
+    expect(`${diagnosis}`).toBe('Good fit.');
   });
 });
