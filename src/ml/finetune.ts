@@ -64,6 +64,13 @@ export interface FineTuneArgs {
   /** Stops the run within one batch when it fires. Default none. */
   signal?: AbortSignal;
   /**
+   * A cell's `invalidation`: when it resolves, the run stops as with `signal`, and a completed run's
+   * result (its model) is disposed. Default none (the caller disposes the result).
+   */
+  invalidation?: PromiseLike<unknown>;
+  /** Builds the classifier head on the base's output. Default `classifierHead` (Dense(128, relu) between two Dropouts). */
+  head?: (args: HeadArgs) => Head;
+  /**
    * Where features at the cut are kept: a cache shared by runs (default: `sharedFeatureCache`),
    * or null to compute them for this run only and free them at the end.
    */
@@ -162,6 +169,8 @@ interface Settings {
   shuffle: boolean;
   seed: number;
   signal?: AbortSignal;
+  invalidation?: PromiseLike<unknown>;
+  head: (args: HeadArgs) => Head;
   cache: FeatureCache | null;
   initialWeights?: (model: tf.LayersModel) => void | Promise<void>;
   callbacks: FineTuneCallback[];
@@ -195,7 +204,9 @@ function resolve(args: FineTuneArgs): Settings {
     batchNorm: args.batchNorm ?? 'batch',
     shuffle: args.shuffle ?? true,
     seed: args.seed ?? 0,
-    signal: args.signal,
+    signal: linkedSignal(args.signal, args.invalidation),
+    invalidation: args.invalidation,
+    head: args.head ?? classifierHead,
     cache: args.cache === undefined ? sharedFeatureCache : args.cache,
     initialWeights: args.initialWeights,
     callbacks: args.callbacks ?? [],
@@ -219,21 +230,26 @@ export interface HeadArgs {
   classes: number;
   /** Seed of the two Dense kernels' Glorot-uniform initialisation. */
   seed: number;
+  /** Units of the hidden Dense(relu) layer. Default 128 (the Keras course's head). */
+  units?: number;
 }
 
-/** The course's classifier head; `apply` may be called more than once (shared weights). */
+/**
+ * A classifier head: GlobalAveragePooling2D → Dropout → Dense(units, relu) → Dropout →
+ * Dense(classes, softmax). `apply` may be called more than once (shared weights).
+ */
 export interface Head {
   layers: tf.layers.Layer[];
   dropouts: tf.layers.Layer[];
   apply(features: tf.SymbolicTensor): tf.SymbolicTensor;
 }
 
-export function classifierHead({ dropout, classes, seed }: HeadArgs): Head {
+export function classifierHead({ dropout, classes, seed, units = 128 }: HeadArgs): Head {
   const dropouts = [tf.layers.dropout({ rate: dropout }), tf.layers.dropout({ rate: dropout })];
   const layers = [
     tf.layers.globalAveragePooling2d({}),
     dropouts[0],
-    tf.layers.dense({ units: 128, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+    tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
     dropouts[1],
     tf.layers.dense({ units: classes, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
   ];
@@ -242,6 +258,16 @@ export function classifierHead({ dropout, classes, seed }: HeadArgs): Head {
     dropouts,
     apply: (features) => layers.reduce((t, layer) => layer.apply(t) as tf.SymbolicTensor, features),
   };
+}
+
+/** A signal that fires when `signal` does or `invalidation` resolves (undefined when neither is given). */
+function linkedSignal(signal: AbortSignal | undefined, invalidation: PromiseLike<unknown> | undefined): AbortSignal | undefined {
+  if (!invalidation) return signal;
+  const controller = new AbortController();
+  if (signal?.aborted) controller.abort(signal.reason);
+  else if (typeof signal?.addEventListener === 'function') signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  invalidation.then(() => controller.abort());
+  return controller.signal;
 }
 
 /** Training order for an epoch: shuffled by the run's seeded generator, or as is. */
@@ -344,7 +370,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
 
     // The trainable top: clones of the layers above the cut, then the head, fed by the cached features.
     const clones = cloneTop(cut, { batchNorm: s.batchNorm });
-    const head = classifierHead({ dropout: s.dropout, classes: s.train.classes.length, seed: s.seed });
+    const head = s.head({ dropout: s.dropout, classes: s.train.classes.length, seed: s.seed });
     owned.push(...clones.layers, ...head.layers);
     const inputs = cut.boundary.map((t) => tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype }));
     const top = tf.model({ inputs, outputs: head.apply(clones.apply(inputs)) });
@@ -460,6 +486,8 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       },
     };
     checkpoint = null; // now owned by the result
+    const owner = result;
+    s.invalidation?.then(() => owner.dispose());
     return result;
   } finally {
     if (typeof s.signal?.removeEventListener === 'function') s.signal.removeEventListener('abort', onAbort);
