@@ -1,48 +1,30 @@
 /**
- * The public API of Lectern: what lesson cells get from `import {...} from "lectern"`
- * (in the browser through Vite, in Node through the headless runner). Each area
- * adds its own export lines below; keep one line per module.
+ * `lectern`: what a lesson imports (`import { train, diagnose } from "lectern"`), designed from
+ * lesson 8 backwards. Values that a cell shows show themselves (HTML in the page, text in
+ * `lectern run`), and helpers that make tensors take the cell's `invalidation` and free them when
+ * the cell re-runs. Everything else, for tooling and deeper lessons: `lectern/engine` (src/engine.ts).
  */
 
-// Lessons and cells: parse a lesson, compile a cell, run cells.
-export { parseLesson } from './lesson/parse.ts';
-export type { Lesson, LessonBlock, CellBlock, MarkdownBlock, HeadingBlock, CodeBlock, LessonSection, FrontMatter, CellOptions } from './lesson/types.ts';
-export { compileCell } from './cells/compile.ts';
-export type { CompiledCell, CellDiagnostic, CellImport, CellLanguage } from './cells/types.ts';
-export { DEFAULT_LOOP_BUDGET_MS, LoopBudgetError } from './cells/loop-guard.ts';
-export { createLessonRuntime } from './runtime/lesson-runtime.ts';
-export type { LessonRuntime, LessonRuntimeArgs, CellObserver, ImportModule, ViewFunction } from './runtime/lesson-runtime.ts';
-export { CellError } from './runtime/errors.ts';
-export type { CellErrorKind } from './runtime/errors.ts';
-export { observe, inputValues, now } from './runtime/generators.ts';
+// Where TensorFlow.js computes: wasm (with Lectern's gradient kernels), webgl or cpu, with fallback.
+export { selectBackend } from './ml/backend.ts';
+export type { BackendName, BackendStatus } from './ml/backend.ts';
 
-// Model: Keras 3 MobileNetV2, freezing with Keras BatchNormalization semantics, Keras-style summaries.
-export { mobileNetV2, SUPPORTED_ALPHAS, makeDivisible, correctPad } from './ml/mobilenetv2.ts';
-export type { MobileNetV2Args, Alpha } from './ml/mobilenetv2.ts';
-export { freezeAllButLast, trainableLast, countParams } from './ml/freeze.ts';
-export type { ParamCounts } from './ml/freeze.ts';
-export { useKerasBatchNormSemantics, kerasBatchNormalization, isFrozenBatchNorm } from './ml/batchnorm.ts';
-export { summary, summaryHtml, summarize, SUMMARY_CSS } from './ml/summary/index.ts';
-export type { SummaryArgs, SummaryHtmlArgs, ModelSummary, SummaryRow, SummaryTotals } from './ml/summary/index.ts';
+// The course's pretrained MobileNetV2 and images.
+export { loadBase, loadImages, COURSE } from './course/fine-tuning.ts';
+export type { LoadBaseArgs, LoadImagesArgs, LessonImages } from './course/fine-tuning.ts';
 
-// Fine-tuning: the engine (cached frozen features, abortable epochs), EarlyStopping, the diagnosis.
-export { fineTune, fineTuneToEnd, classifierHead, fineTuneActivity } from './ml/finetune.ts';
-export type { FineTuneArgs, FineTuneResult, FineTuneHistory, EpochLog } from './ml/finetune.ts';
-export { createFeatureCache, sharedFeatureCache, DEFAULT_FEATURE_CACHE_BYTES } from './ml/feature-cache.ts';
-export type { FeatureCache, FeatureCacheArgs, FeatureLease } from './ml/feature-cache.ts';
-export { createEarlyStopping, createBestCheckpoint, COURSE_EARLY_STOPPING } from './ml/early-stopping.ts';
-export type { EarlyStoppingArgs, EarlyStopping, BestCheckpoint } from './ml/early-stopping.ts';
-export { diagnose, diagnosisHtml, formatDiagnosis, DEFAULT_THRESHOLDS, DEFAULT_WORDING } from './ml/diagnose.ts';
-export type { Diagnosis, Verdict, EpochMetrics, DiagnoseOptions, DiagnosisThresholds, DiagnosisWording } from './ml/diagnose.ts';
-export { courseDiagnosis, LESSON_DIAGNOSIS, LESSON_SECTIONS } from './course/diagnosis.ts';
+// Freezing, as Keras's `layer.trainable = False`, and Keras's `model.summary()`.
+export { freezeAllButLast, countParams } from './ml/freeze.ts';
+export { summary } from './course/displays.ts';
 
-// Backends: start wasm / webgl / cpu with fallback (wasm gets Lectern's gradient kernels).
-export { selectBackend, wasmFeatures, describeWasm, fallbackChain, BACKEND_NAMES } from './ml/backend.ts';
-export type { BackendName, BackendStatus, BackendAttempt, WasmFeatures, SelectBackendArgs } from './ml/backend.ts';
-export { registerWasmGradients } from './ml/kernels/register.ts';
+// Fine-tuning for a cell, and reading its curves.
+export { train } from './course/fine-tuning.ts';
+export type { TrainArgs, Training } from './course/fine-tuning.ts';
+export type { EpochLog, FineTuneHistory } from './ml/finetune.ts';
+export { diagnose } from './course/displays.ts';
+export type { Diagnosis, Verdict } from './ml/diagnose.ts';
 
-// Data and pretrained weights: offline Fashion-MNIST (Node fs / browser fetch) and the shipped MobileNetV2.
-export { loadSplit, loadRawSplit, loadManifest, toLabeledImages, clearDataCache, DEFAULT_INPUT_SIZE, DataError, FASHION_MNIST_CLASSES, TASK_LABELS } from './ml/data/index.ts';
-export type { LabeledImages, Task, SplitName, LoadSplitArgs, RawSplit, DataManifest } from './ml/data/index.ts';
-export { loadPretrained, loadPretrainedBase, saveModel, encodeModel, WeightsError, PRETRAINED_DIR, PRETRAINED_URL } from './ml/weights.ts';
-export type { LoadPretrainedArgs, LoadedModel, PretrainedMetadata, Quantization } from './ml/weights.ts';
+// Values that show themselves, and values over time.
+export { rich } from './runtime/display.ts';
+export type { Displayable, DisplayForms } from './runtime/display.ts';
+export { observe } from './runtime/generators.ts';

@@ -1,33 +1,18 @@
 /**
- * The import bridge as Vite builds it: the packages lessons may import, and the project modules
- * meant for cells, each loaded lazily. Vite bundles all of
- * them, so the same imports work in `npm start` and in the static build, with no CDN.
+ * The import bridge as Vite builds it: a loader for each package of the lessons' import table
+ * (src/runtime/lesson-imports.ts) and for each file in notebooks/, each loaded lazily. Vite bundles
+ * all of them, so the same imports work in `npm start` and in the static build, with no CDN.
  */
+import type { LessonPackage } from '../runtime/lesson-imports.ts';
 import { createImportBridge, type ModuleLoader } from './import-bridge.ts';
 
-/**
- * Project files importable from cells: the public API (src/lectern.ts, as "lectern"), the ML layer
- * and files next to the lessons. The rest of src/ (the page, the Node-only runner and command
- * line) is not for cells. Files named `*.node.ts` are Node-only and left out.
- */
-export const projectFiles: Record<string, ModuleLoader> = import.meta.glob([
-  '/src/lectern.ts',
-  '/src/ml/**/*.ts',
-  '/notebooks/**/*.{ts,js}',
-  '!/src/**/*.d.ts',
-  '!/src/**/*.node.ts',
-]);
+/** The lessons' own helper files (notebooks/**), the only files lessons import by path. */
+export const lessonFiles: Record<string, ModuleLoader> = import.meta.glob(['/notebooks/**/*.{ts,js}', '!/notebooks/**/*.d.ts']);
 
-function projectFile(path: string): ModuleLoader {
-  return () => {
-    const load = projectFiles[path];
-    return load ? load() : Promise.reject(new Error(`Cannot import "lectern": ${path} does not exist yet.`));
-  };
-}
-
-/** Installed packages by the specifier cells use; add a line here to make another one importable. */
-export const packages: Record<string, ModuleLoader> = {
-  lectern: projectFile('/src/lectern.ts'),
+/** One loader per package of the table: TypeScript fails the build when the table gains one without a loader here. */
+export const packages: Record<LessonPackage, ModuleLoader> = {
+  lectern: () => import('../lectern.ts'),
+  'lectern/engine': () => import('../engine.ts'),
   // Ready before a cell sees it: with the wasm backend registered (and preferred), tensor ops made
   // before its asynchronous start fail ("backend 'wasm' has not yet been initialized").
   '@tensorflow/tfjs': async () => {
@@ -41,4 +26,9 @@ export const packages: Record<string, ModuleLoader> = {
   '@observablehq/inputs': () => import('@observablehq/inputs'),
 };
 
-export const importModule = createImportBridge({ packages, files: projectFiles });
+/** The page's importModule for a lesson in `baseDir` (from the project root; default notebooks/). */
+export function lessonImports(baseDir?: string) {
+  return createImportBridge({ packages, files: lessonFiles, baseDir });
+}
+
+export const importModule = lessonImports();

@@ -1,50 +1,50 @@
 /**
- * importModule for Node (headless runs, tests): resolves a cell's imports the
- * way the page does through Vite. "lectern" is src/lectern.ts, "/src/..." a
- * project file, "./x" a file next to the lesson, anything else an installed
- * package. TypeScript files load through the caller's loader (tsx or Vitest).
+ * importModule for Node (headless runs, tests): resolves a cell's imports by the lessons' import
+ * table (lesson-imports.ts), exactly as the page does: "lectern" is src/lectern.ts, "lectern/engine"
+ * src/engine.ts, the table's packages load from node_modules, and files in notebooks/ resolve
+ * next to the lesson or from the root. Anything else fails with the page's message.
+ * TypeScript files load through the caller's loader (tsx or Vitest).
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ImportModule } from './lesson-runtime.ts';
+import { LessonImportError, noSuchFileMessage, PROJECT_MODULES, resolveLessonImport } from './lesson-imports.ts';
 
 /** The repository root: two levels above this file (src/runtime/). */
 export const projectRoot: string = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface NodeImportArgs {
-  /** Root that "/..." paths and "lectern" resolve in (default: this repository). */
+  /** Root that lesson files ("/notebooks/...") resolve in (default: this repository). "lectern" is always this repository's. */
   root?: string;
-  /** Directory "./" and "../" paths resolve against (default: <root>/notebooks). */
+  /** The lesson's folder, which "./" and "../" resolve against (default: <root>/notebooks). */
   baseDir?: string;
 }
 
 export function createNodeImport({ root = projectRoot, baseDir = join(root, 'notebooks') }: NodeImportArgs = {}): ImportModule {
+  // The lesson's folder as the page sees it, from the root ("/notebooks/"); outside the root, nothing relative resolves.
+  const fromRoot = relative(root, resolve(baseDir)).split(sep).join('/');
+  const lessonDir = fromRoot.startsWith('..') ? `/${fromRoot}/` : `/${fromRoot}${fromRoot ? '/' : ''}`;
   return async (specifier) => {
-    const target = resolveSpecifier(specifier, root, baseDir);
+    const target = resolveLessonImport(specifier, lessonDir);
+    let url: string;
+    if (target.kind === 'package') {
+      url = target.name in PROJECT_MODULES
+        ? pathToFileURL(join(projectRoot, PROJECT_MODULES[target.name as keyof typeof PROJECT_MODULES])).href
+        : target.name;
+    } else {
+      const found = target.candidates.map((candidate) => join(root, candidate)).find((file) => existsSync(file) && statSync(file).isFile());
+      if (found === undefined) throw new LessonImportError(noSuchFileMessage(specifier, target.path));
+      url = pathToFileURL(found).href;
+    }
     try {
-      return (await import(target)) as Record<string, unknown>;
+      return (await import(url)) as Record<string, unknown>;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
-        throw new Error(`Cannot import "${specifier}": ${isPath(specifier) ? 'no such project file' : 'the package is not installed'}`);
+        throw new Error(`Cannot import "${specifier}": the package is not installed (npm install)`);
       }
       throw error;
     }
   };
-}
-
-function resolveSpecifier(specifier: string, root: string, baseDir: string): string {
-  const name = specifier.startsWith('npm:') ? specifier.slice(4) : specifier;
-  if (name === 'lectern') return pathToFileURL(join(root, 'src', 'lectern.ts')).href;
-  if (!isPath(name)) return name;
-  const path = name.startsWith('/') ? join(root, name) : resolve(baseDir, name);
-  for (const candidate of [path, `${path}.ts`, `${path}.js`, join(path, 'index.ts')]) {
-    if (existsSync(candidate) && statSync(candidate).isFile()) return pathToFileURL(candidate).href;
-  }
-  throw new Error(`Cannot import "${specifier}": no such project file (looked for ${path}[.ts|.js|/index.ts])`);
-}
-
-function isPath(specifier: string): boolean {
-  return specifier.startsWith('/') || specifier.startsWith('./') || specifier.startsWith('../');
 }

@@ -1,46 +1,52 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { slugify } from '../../src/lesson/slug.ts';
 import { createNodeImport, projectRoot } from '../../src/runtime/node-import.ts';
 import { PROJECT_ROOT } from '../browser/harness.ts';
 
-const lessonDir = mkdtempSync(join(tmpdir(), 'lectern-import-'));
-writeFileSync(join(lessonDir, 'helper.js'), 'export const answer = 42;\n');
-afterAll(() => rmSync(lessonDir, { recursive: true, force: true }));
+// A project of its own with a lesson helper, so the test writes nothing into notebooks/.
+const root = mkdtempSync(join(tmpdir(), 'lectern-import-'));
+mkdirSync(join(root, 'notebooks', 'part-2'), { recursive: true });
+writeFileSync(join(root, 'notebooks', 'helper.js'), 'export const answer = 42;\n');
+writeFileSync(join(root, 'outside.js'), 'export const secret = 1;\n');
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('createNodeImport', () => {
-  const importModule = createNodeImport({ baseDir: lessonDir });
+describe('createNodeImport (lectern run)', () => {
+  const importModule = createNodeImport({ root });
 
   it('finds the project root', () => {
     expect(join(projectRoot, '/')).toBe(join(PROJECT_ROOT, '/'));
   });
 
-  it('resolves "lectern" to the public API', async () => {
+  it('resolves "lectern" to the public API and "lectern/engine" to the engine', async () => {
     const lectern = await importModule('lectern');
-    expect(typeof lectern.parseLesson).toBe('function');
-    expect(typeof lectern.createLessonRuntime).toBe('function');
+    expect(typeof lectern.train).toBe('function');
+    expect(lectern.compileCell).toBeUndefined();
+    const engine = await importModule('lectern/engine');
+    expect(typeof engine.parseLesson).toBe('function');
+    expect(typeof engine.createLessonRuntime).toBe('function');
   });
 
-  it('resolves project paths from the root, with or without the extension', async () => {
-    expect((await importModule('/src/lesson/slug.ts')).slugify).toBe(slugify);
-    expect((await importModule('/src/lesson/slug')).slugify).toBe(slugify);
-  });
-
-  it('resolves relative paths next to the lesson', async () => {
+  it('resolves lesson files next to the lesson and from the root, with or without the extension', async () => {
     expect((await importModule('./helper.js')).answer).toBe(42);
     expect((await importModule('./helper')).answer).toBe(42);
+    expect((await importModule('/notebooks/helper')).answer).toBe(42);
+    const nested = createNodeImport({ root, baseDir: join(root, 'notebooks', 'part-2') });
+    expect((await nested('../helper')).answer).toBe(42);
   });
 
-  it('resolves installed packages, with or without npm:', async () => {
-    expect(typeof (await importModule('marked')).Lexer).toBe('function');
-    expect(typeof (await importModule('npm:acorn')).parse).toBe('function');
+  it('resolves the table\'s installed packages, with or without npm:', async () => {
+    expect(typeof (await importModule('@tensorflow/tfjs')).tensor).toBe('function');
+    expect(typeof (await importModule('npm:@observablehq/plot')).plot).toBe('function');
   });
 
-  it('names what it could not find', async () => {
-    await expect(importModule('/src/nowhere.ts')).rejects.toThrow(/Cannot import "\/src\/nowhere.ts": no such project file/);
-    await expect(importModule('./missing.js')).rejects.toThrow(/Cannot import "\.\/missing.js": no such project file/);
-    await expect(importModule('not-a-package-anyone-installed')).rejects.toThrow(/Cannot import "not-a-package-anyone-installed"/);
+  it('refuses what the page cannot serve, with the page\'s messages', async () => {
+    await expect(importModule('marked')).rejects.toThrow(/Cannot import "marked": it is not a package lessons can import/);
+    await expect(importModule('/outside.js')).rejects.toThrow(/lessons can import files in notebooks\/ only/);
+    await expect(importModule('/src/lesson/slug.ts')).rejects.toThrow(/lessons can import files in notebooks\/ only/);
+    await expect(importModule('./missing.js')).rejects.toThrow('Cannot import "./missing.js": there is no file /notebooks/missing.js');
+    const elsewhere = createNodeImport({ root, baseDir: tmpdir() });
+    await expect(elsewhere('./helper.js')).rejects.toThrow(/lessons can import files in notebooks\/ only/);
   });
 });
