@@ -257,7 +257,7 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
   if (broken) {
     return make(
       'batchnorm statistics',
-      'Validation broken by BatchNormalization statistics: the model learns its training images, but validation does no better than guessing. That is not overfitting: trainable BatchNormalization layers normalise validation images with moving statistics that lag far behind the weights.',
+      'The model learns its training images, but validation does no better than guessing. That is not overfitting: trainable BatchNormalization layers normalise validation images with moving statistics that lag far behind the weights.',
       [broken.line, `${accuracies}.`],
     );
   }
@@ -274,8 +274,8 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
       );
     }
     const summary = trainedTooLong
-      ? 'Overfitting: the model keeps improving on its training images while validation gets worse: it learns their noise.'
-      : 'Overfitting: good on the training images, clearly worse on validation images it never trained on.';
+      ? 'The model keeps improving on its training images while validation gets worse: it learns their noise.'
+      : 'Good on the training images, clearly worse on validation images it never trained on.';
     return make('overfitting', summary, evidence);
   }
 
@@ -286,7 +286,7 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
       `Best training accuracy ${percent(figures.bestTrainAccuracy)} (underfitting below ${percent(figures.underfitBar)}, ${Math.round(100 * t.underfitShare)}% of the ${percent(t.reachableAccuracy)} this task reaches; chance is ${percent(chance.accuracy)}).`,
     ];
     if (epochs > 1) evidence.push(`Training loss went from ${fixed(history[0].loss)} to ${fixed(last.loss)} (${percent(figures.trainLossDrop)} lower).`);
-    return make('underfitting', 'Underfitting: the model does not fit even its training images; it has not learned the pattern.', evidence);
+    return make('underfitting', 'The model does not fit even its training images; it has not learned the pattern.', evidence);
   }
 
   // 4. Still learning.
@@ -296,7 +296,7 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
     const trainDrop = relativeDrop(start.loss, last.loss);
     const valDrop = relativeDrop(start.val_loss, last.val_loss);
     if (trainDrop >= t.stillLearningMinDrop && valDrop >= t.stillLearningMinDrop) {
-      return make('still learning', 'Still learning: both losses were still falling when training ended.', [
+      return make('still learning', 'Both losses were still falling when training ended.', [
         `Over the last ${window} epoch${window > 1 ? 's' : ''} training loss fell ${percent(trainDrop)} and validation loss ${percent(valDrop)} (still improving from ${percent(t.stillLearningMinDrop)}).`,
         `${accuracies}.`,
       ]);
@@ -304,7 +304,7 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
   }
 
   // 5. Good fit.
-  return make('good fit', 'Good fit: the model fits its training images and does about as well on validation images.', [
+  return make('good fit', 'The model fits its training images and does about as well on validation images.', [
     `${accuracies}: a gap of ${percent(figures.accuracyGap)} (below ${percent(t.overfitAccuracyGap)}).`,
     `Validation loss is at or near its best (epoch ${bestValLossIndex + 1}, ${fixed(bestValLoss)}).`,
   ]);
