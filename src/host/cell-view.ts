@@ -8,6 +8,8 @@ import { createCellEditor, type CellEditor } from './editor.ts';
 import { createCellOutput, type CellOutput } from './cell-output.ts';
 
 export interface CellViewArgs {
+  /** The cell's id (parseLesson's: `id=name` or `cell-N`): the element's id, so links can point at it. */
+  id: string;
   /** 0-based index of the cell in its lesson; shown 1-based to people. */
   index: number;
   /** The source the lesson file has for this cell. */
@@ -46,8 +48,7 @@ export interface CellView {
 let uid = 0;
 
 export function createCellView(args: CellViewArgs): CellView {
-  const { index, echo = false, hidden = false, onRun, onDraft, onReset } = args;
-  const id = `cell-${index + 1}`;
+  const { id, index, echo = false, hidden = false, onRun, onDraft, onReset } = args;
   const editorId = `${id}-source-${++uid}`;
   let source = args.source ?? args.lessonSource;
   let editor: CellEditor | undefined;

@@ -1,5 +1,6 @@
 /**
- * A learner's edits to a lesson's cells, kept in localStorage per lesson and cell.
+ * A learner's edits to a lesson's cells, kept in localStorage per lesson and cell, by the cell's id
+ * (parseLesson's: `id=name`, else `cell-N`).
  *
  * Each stored edit remembers the lesson's own source of the cell at the time of the edit (its
  * `base`). When the lesson file changes later, `reconcile` compares that base with the lesson's
@@ -24,10 +25,18 @@ export interface StoredEdit {
 }
 
 /**
- * All edits of one lesson, keyed by the cell's index (as a string) in the lesson. Orphans (edits of
- * cells the lesson no longer has) are kept under "orphan-N" keys until the learner discards them.
+ * All edits of one lesson, keyed by the cell's id. Orphans (edits of cells the lesson no longer
+ * has) are kept under "orphan:N" keys (no cell id has a colon) until the learner discards them.
+ * Edits saved before ids keyed them (format 1) are keyed by the cell's index ("3"); reconcile
+ * moves them to their cells' ids, so no edit of an older Lectern is lost.
  */
 export type LessonEdits = Record<string, StoredEdit>;
+
+/** A cell of the lesson as persistence sees it: its id and the lesson's source of it. */
+export interface CellSource {
+  id: string;
+  source: string;
+}
 
 /** What the page should do with one cell of the current lesson. */
 export type CellState =
@@ -37,16 +46,18 @@ export type CellState =
   | { kind: 'conflict'; edit: StoredEdit; lessonSource: string };
 
 export interface Reconciled {
-  /** One state per current cell, in order. */
+  /** One state per current cell, in the order of the cells given. */
   cells: CellState[];
   /** Edits whose cell no longer exists in the lesson: shown to the learner, never dropped silently. */
   orphans: StoredEdit[];
-  /** The edits rekeyed to the cells they now belong to (cells may have moved): save this back. */
+  /** The edits keyed by the ids of the cells they now belong to (cells may have moved): save this back. */
   edits: LessonEdits;
 }
 
 const KEY_PREFIX = 'lectern:edits:';
-const FORMAT_VERSION = 1;
+/** 2: keyed by cell id. 1: keyed by cell index, orphans under "orphan-N" (read, never written). */
+const FORMAT_VERSION = 2;
+const ORPHAN_PREFIX = 'orphan:';
 
 export function storageKey(lessonId: string): string {
   return KEY_PREFIX + lessonId;
@@ -58,10 +69,12 @@ export function loadEdits(storage: EditStorage, lessonId: string): LessonEdits {
   if (raw === null) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (!isRecord(parsed) || parsed.version !== FORMAT_VERSION || !isRecord(parsed.cells)) return {};
+    if (!isRecord(parsed) || (parsed.version !== FORMAT_VERSION && parsed.version !== 1) || !isRecord(parsed.cells)) return {};
     const edits: LessonEdits = {};
     for (const [key, value] of Object.entries(parsed.cells)) {
-      if (isStoredEdit(value)) edits[key] = value;
+      if (!isStoredEdit(value)) continue;
+      // Format 1 kept orphans under "orphan-N"; its index keys stay as they are for reconcile.
+      edits[parsed.version === 1 && !isIndexKey(key) ? `${ORPHAN_PREFIX}${key.replace(/^orphan-/, '')}` : key] = value;
     }
     return edits;
   } catch {
@@ -81,62 +94,64 @@ export function saveEdits(storage: EditStorage, lessonId: string, edits: LessonE
 /**
  * Matches stored edits to the lesson's current cells.
  *
- * Rules, in order, for an edit stored at index i:
- * 1. the cell at i still has the edit's base source: the edit applies there;
- * 2. exactly one other cell without an edit of its own has the base source (cells were inserted or
- *    removed above it): the edit moves there;
- * 3. a cell exists at i (and has no edit yet): the lesson changed that cell: a conflict there;
+ * Rules, in order, for an edit stored under a cell's id (or, from format 1, the cell's index,
+ * which stands for the id of the cell now at that index):
+ * 1. that cell still has the edit's base source: the edit applies there;
+ * 2. exactly one other cell without an edit of its own has the base source (cells were inserted,
+ *    removed or renamed): the edit moves there;
+ * 3. that cell exists (and has no edit yet): the lesson changed that cell: a conflict there;
  * 4. otherwise the edit is an orphan (as are edits stored under orphan keys).
  * An edit whose source equals the cell's current lesson source is no edit any more and is dropped.
  */
-export function reconcile(lessonSources: readonly string[], stored: LessonEdits): Reconciled {
-  const cells: CellState[] = lessonSources.map(() => ({ kind: 'pristine' }));
+export function reconcile(lessonCells: readonly CellSource[], stored: LessonEdits): Reconciled {
+  const indexOf = new Map(lessonCells.map((cell, i) => [cell.id, i]));
+  const cells: CellState[] = lessonCells.map(() => ({ kind: 'pristine' }));
   const claimed = new Map<number, StoredEdit>();
-  const pending: [number, StoredEdit][] = [];
+  const pending: [number | undefined, StoredEdit][] = [];
   const orphans: StoredEdit[] = [];
   for (const [key, edit] of Object.entries(stored)) {
-    const index = isOrphanKey(key) ? -1 : Number(key);
-    if (index < 0) {
+    if (isOrphanKey(key)) {
       orphans.push(edit);
       continue;
     }
-    if (lessonSources[index] === edit.base) claimed.set(index, edit);
+    const index = isIndexKey(key) ? (Number(key) < lessonCells.length ? Number(key) : undefined) : indexOf.get(key);
+    if (index !== undefined && lessonCells[index]!.source === edit.base && !claimed.has(index)) claimed.set(index, edit);
     else pending.push([index, edit]);
   }
-  const conflicts: [number, StoredEdit][] = [];
+  const conflicts: [number | undefined, StoredEdit][] = [];
   for (const [index, edit] of pending) {
-    const moved = uniqueUnclaimedMatch(lessonSources, claimed, edit.base);
+    const moved = uniqueUnclaimedMatch(lessonCells, claimed, edit.base);
     if (moved !== undefined) claimed.set(moved, edit);
     else conflicts.push([index, edit]);
   }
   for (const [index, edit] of conflicts) {
-    if (index < lessonSources.length && !claimed.has(index)) {
+    if (index !== undefined && !claimed.has(index)) {
       claimed.set(index, edit);
-      cells[index] = { kind: 'conflict', edit, lessonSource: lessonSources[index] };
+      cells[index] = { kind: 'conflict', edit, lessonSource: lessonCells[index]!.source };
     } else {
       orphans.push(edit);
     }
   }
   const edits: LessonEdits = {};
   for (const [index, edit] of claimed) {
-    if (edit.source === lessonSources[index]) {
+    if (edit.source === lessonCells[index]!.source) {
       cells[index] = { kind: 'pristine' };
       continue;
     }
-    edits[String(index)] = edit;
-    if (cells[index].kind !== 'conflict') cells[index] = { kind: 'edited', edit };
+    edits[lessonCells[index]!.id] = edit;
+    if (cells[index]!.kind !== 'conflict') cells[index] = { kind: 'edited', edit };
   }
   return { cells, orphans, edits };
 }
 
 function uniqueUnclaimedMatch(
-  lessonSources: readonly string[],
+  lessonCells: readonly CellSource[],
   claimed: ReadonlyMap<number, StoredEdit>,
   base: string,
 ): number | undefined {
   let found: number | undefined;
-  for (let i = 0; i < lessonSources.length; i++) {
-    if (lessonSources[i] !== base || claimed.has(i)) continue;
+  for (let i = 0; i < lessonCells.length; i++) {
+    if (lessonCells[i]!.source !== base || claimed.has(i)) continue;
     if (found !== undefined) return undefined; // ambiguous: do not guess
     found = i;
   }
@@ -146,28 +161,28 @@ function uniqueUnclaimedMatch(
 /** Records the learner's source for a cell; an edit back to the lesson's source removes the edit. */
 export function recordEdit(
   edits: LessonEdits,
-  index: number,
+  cellId: string,
   lessonSource: string,
   source: string,
   now: number = Date.now(),
 ): LessonEdits {
   const next = { ...edits };
-  if (source === lessonSource) delete next[String(index)];
-  else next[String(index)] = { base: lessonSource, source, savedAt: now };
+  if (source === lessonSource) delete next[cellId];
+  else next[cellId] = { base: lessonSource, source, savedAt: now };
   return next;
 }
 
 /** "Keep mine": the learner's source stays, now based on the lesson's new source of the cell. */
-export function keepMine(edits: LessonEdits, index: number, lessonSource: string): LessonEdits {
-  const edit = edits[String(index)];
-  if (!edit) throw new Error(`keepMine: cell ${index} has no saved edit`);
-  return { ...edits, [String(index)]: { ...edit, base: lessonSource } };
+export function keepMine(edits: LessonEdits, cellId: string, lessonSource: string): LessonEdits {
+  const edit = edits[cellId];
+  if (!edit) throw new Error(`keepMine: cell "${cellId}" has no saved edit`);
+  return { ...edits, [cellId]: { ...edit, base: lessonSource } };
 }
 
 /** "Take new" or "Reset cell": forgets the learner's edit of one cell. */
-export function forgetEdit(edits: LessonEdits, index: number): LessonEdits {
+export function forgetEdit(edits: LessonEdits, cellId: string): LessonEdits {
   const next = { ...edits };
-  delete next[String(index)];
+  delete next[cellId];
   return next;
 }
 
@@ -187,7 +202,7 @@ function isStoredEdit(value: unknown): value is StoredEdit {
 /** The edits to store: the cells' edits plus the orphans the learner has not discarded yet. */
 export function withOrphans(edits: LessonEdits, orphans: readonly StoredEdit[]): LessonEdits {
   const all: LessonEdits = { ...edits };
-  orphans.forEach((edit, i) => (all[`orphan-${i}`] = edit));
+  orphans.forEach((edit, i) => (all[`${ORPHAN_PREFIX}${i}`] = edit));
   return all;
 }
 
@@ -203,7 +218,12 @@ export function updateEdits(storage: EditStorage, lessonId: string, change: (sto
 
 /** True for keys that hold an orphan rather than a cell's edit. */
 export function isOrphanKey(key: string): boolean {
-  return !/^\d+$/.test(key);
+  return key.startsWith(ORPHAN_PREFIX);
+}
+
+/** True for a format-1 key: the cell's index (no cell id starts with a digit). */
+function isIndexKey(key: string): boolean {
+  return /^\d+$/.test(key);
 }
 
 /** The edits without their orphans (the learner discarded them). */

@@ -11,7 +11,7 @@ import { parseLesson } from '../lesson/parse.ts';
 import { browserLibrary } from '../host/browser-library.ts';
 import { lessonIdFromLocation, loadLessonSource } from '../site/lessons.ts';
 import { mountLesson, type MountedLesson } from './mount-lesson.ts';
-import { importModule } from '../host/vite-imports.ts';
+import { lessonImports } from '../host/vite-imports.ts';
 import { fetchLesson } from '../trust/lesson-url.ts';
 
 interface LessonFile {
@@ -57,7 +57,8 @@ async function start(): Promise<MountedLesson | undefined> {
       text: file.text,
       lessonId: file.id,
       library: browserLibrary({ column: root }),
-      importModule,
+      // Relative imports resolve next to the lesson, as `lectern run` resolves them.
+      importModule: lessonImports(file.path.replace(/^\/?/, '/').replace(/[^/]*$/, '')),
     });
     // Observable Inputs leave a range's slider unnamed: name it after the input's label.
     keepInputsLabelled(root);

@@ -1,35 +1,22 @@
 /**
- * Mounts a parsed lesson into the page: prose, static code and live cells, run on the lesson
- * runtime, with the learner's edits restored from storage and kept there as they type.
+ * Mounts a parsed lesson into the page: prose, static code and live cells, on the cell host
+ * (src/host) with the learner's edits restored from storage and kept there as they type.
  *
  * Running a cell (Run / Shift-Enter) redefines that cell alone on the runtime: its dependents
  * recompute, nothing reloads. The page never drops an edit silently: edits of cells the lesson
  * changed ask "keep mine / take new", and edits of cells the lesson removed are listed until the
  * learner discards them.
  */
-import { compileCell } from '../cells/compile.ts';
-import type { CellBlock, Lesson } from '../lesson/types.ts';
-import { compileInline } from '../runtime/inline.ts';
-import { createLessonRuntime, type CellObserver, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
-import { createCellView, type CellView } from '../host/cell-view.ts';
-import { createInlineOutput } from '../host/inline-output.ts';
+import type { Lesson } from '../lesson/types.ts';
+import type { ImportModule, LessonRuntime } from '../runtime/lesson-runtime.ts';
+import { createCellHost } from '../host/cell-host.ts';
+import type { CellView } from '../host/cell-view.ts';
+import { createEditStore } from '../host/edit-store.ts';
 import { lessonWithEdits } from '../host/lesson-with-edits.ts';
-import { addSlideLinks, deckForLesson } from './slide-links.ts';
-import { deckHref } from '../site/links.ts';
+import type { EditStorage, StoredEdit } from '../host/persistence.ts';
 import { renderStaticBlock } from '../host/static-blocks.ts';
-import {
-  dropOrphans,
-  forgetEdit,
-  keepMine,
-  loadEdits,
-  reconcile,
-  recordEdit,
-  updateEdits,
-  withOrphans,
-  type EditStorage,
-  type LessonEdits,
-  type StoredEdit,
-} from '../host/persistence.ts';
+import { deckHref } from '../site/links.ts';
+import { addSlideLinks, deckForLesson } from './slide-links.ts';
 
 export interface MountLessonArgs {
   /** Element the lesson is rendered into (its content is replaced). */
@@ -63,108 +50,45 @@ export interface MountedLesson {
 }
 
 export function mountLesson(args: MountLessonArgs): MountedLesson {
-  const { root, tools, lesson, text, lessonId, library, importModule, loopBudgetMs } = args;
+  const { root, tools, lesson, text, lessonId, importModule, loopBudgetMs } = args;
   const storage = args.storage ?? pageStorage() ?? refusingStorage();
   const confirmAction = args.confirm ?? ((message: string) => window.confirm(message));
-  const lessonSources = lesson.cells.map((cell) => cell.source);
-  const reconciled = reconcile(lessonSources, loadEdits(storage, lessonId));
   const storageNotice = document.createElement('div');
   storageNotice.className = 'notice storage-problem';
   storageNotice.setAttribute('role', 'alert');
-  /** Changes the stored edits as they are now: another tab of this lesson may have saved since. */
-  const update = (change: (stored: LessonEdits) => LessonEdits) => {
-    try {
-      updateEdits(storage, lessonId, change);
+  const showStorageProblem = (error: unknown | null) => {
+    if (error === null) {
       storageNotice.remove();
-    } catch (error) {
-      // Storage full or disabled: the edits still run, but the learner must know they will not last.
-      storageNotice.textContent = 'Your edits cannot be saved in this browser, so a reload will lose them: ' +
-        'use "Download .md" to keep them. ' + `(${error instanceof Error ? error.message : String(error)})`;
-      if (!storageNotice.isConnected) root.prepend(storageNotice);
+      return;
     }
+    // Storage full or disabled: the edits still run, but the learner must know they will not last.
+    storageNotice.textContent = 'Your edits cannot be saved in this browser, so a reload will lose them: ' +
+      'use "Download .md" to keep them. ' + `(${error instanceof Error ? error.message : String(error)})`;
+    if (!storageNotice.isConnected) root.prepend(storageNotice);
   };
-
-  const views = new Map<string, CellView>();
-  const inlineOutputs = new Map<string, CellObserver>();
-  /** The source each cell last ran with, to mark editors holding code that has not run. */
-  const ranSource = new Map<string, string>();
-  const runtime = createLessonRuntime({
-    library,
-    importModule,
-    loopBudgetMs,
-    observe: (cell) => views.get(cell.id)?.output ?? inlineOutputs.get(cell.id) ?? {},
-  });
-
-  const run = (cell: CellBlock, source: string) => {
-    ranSource.set(cell.id, source);
-    views.get(cell.id)?.setDirty(false);
-    runtime.redefine(cell.id, source);
-  };
-
-  const cellView = (cell: CellBlock): CellView => {
-    const state = reconciled.cells[cell.index];
-    const source = state.kind === 'pristine' ? cell.source : state.edit.source;
-    const view = createCellView({
-      index: cell.index,
-      lessonSource: cell.source,
-      source,
-      echo: cell.options.echo,
-      hidden: cell.options.hidden,
-      onRun: (next) => {
-        update((stored) => recordEdit(stored, cell.index, cell.source, next));
-        view.setEdited(next !== cell.source);
-        run(cell, next);
-      },
-      onDraft: (next) => {
-        // Drafts are saved too: a reload never loses typing, and runs what was typed.
-        update((stored) => recordEdit(stored, cell.index, cell.source, next));
-        view.setEdited(next !== cell.source);
-        view.setDirty(next !== ranSource.get(cell.id));
-      },
-      onReset: () => resetCell(cell),
-    });
-    view.setEdited(state.kind !== 'pristine');
-    ranSource.set(cell.id, source);
-    if (state.kind === 'conflict') {
-      void view.askAboutLessonChange(state.lessonSource).then((choice) => {
-        if (choice === 'keep') {
-          update((stored) => (stored[String(cell.index)] ? keepMine(stored, cell.index, cell.source) : stored));
-        } else {
-          resetCell(cell);
-        }
-      });
-    }
-    return view;
-  };
-
-  const resetCell = (cell: CellBlock) => {
-    const view = views.get(cell.id);
-    view?.setSource(cell.source);
-    update((stored) => forgetEdit(stored, cell.index));
-    view?.setEdited(false);
-    run(cell, cell.source);
-  };
+  const edits = createEditStore({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
+  const host = createCellHost({ library: args.library ?? {}, importModule, loopBudgetMs, edits });
 
   const resetLesson = () => {
-    const edited = lesson.cells.filter((cell) => views.get(cell.id)?.getSource() !== cell.source);
-    const count = edited.length + (orphanNotice.isConnected ? reconciled.orphans.length : 0);
+    const edited = lesson.cells.filter((cell) => host.source(cell) !== cell.source);
+    const count = edited.length + (orphanNotice.isConnected ? edits.orphans().length : 0);
     if (count === 0) return;
     if (!confirmAction(`Reset this lesson? Your changes to ${count} cell${count === 1 ? '' : 's'} will be discarded.`)) return;
     orphanNotice.remove();
-    for (const cell of edited) resetCell(cell);
-    update(() => ({}));
+    for (const cell of edited) host.reset(cell);
+    edits.clear();
   };
 
   const markdownWithEdits = () => {
     const sources = new Map<number, string>();
     for (const cell of lesson.cells) {
-      const current = views.get(cell.id)?.getSource();
-      if (current !== undefined && current !== cell.source) sources.set(cell.index, current);
+      const current = host.source(cell);
+      if (current !== cell.source) sources.set(cell.index, current);
     }
     return lessonWithEdits(text, lesson.cells, sources);
   };
 
-  // Render the page, then define the cells (their observers are the views).
+  // Render the page; each cell runs as it is mounted (its observer is its view).
   const article = document.createElement('article');
   article.className = 'lesson';
   if (!lesson.blocks.some((b) => b.type === 'heading' && b.depth === 1)) {
@@ -172,34 +96,22 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     title.textContent = lesson.frontMatter.title;
     article.append(title);
   }
-  for (const block of lesson.blocks) {
-    if (block.type === 'cell') {
-      const view = cellView(block);
-      views.set(block.id, view);
-      article.append(view.element);
-    } else {
-      article.append(renderStaticBlock(block));
-    }
-  }
-  const orphanNotice = renderOrphans(reconciled.orphans, () => {
-    update(dropOrphans);
+  const orphanNotice = renderOrphans(edits.orphans(), () => {
+    edits.dropOrphans();
     orphanNotice.remove();
   });
-  root.replaceChildren(...lessonDiagnostics(lesson), orphanNotice, article);
-  // Store the edits as reconciled: some may have moved to other cells, orphans get orphan keys.
-  update(() => withOrphans(reconciled.edits, reconciled.orphans));
-  addSlideLinks(article, lessonId, lesson.frontMatter.slides);
-  if (reconciled.orphans.length === 0) orphanNotice.remove();
-
-  for (const cell of lesson.cells) {
-    runtime.define(compileCell({ id: cell.id, lang: cell.lang, source: ranSource.get(cell.id) ?? cell.source }));
+  const hadProblem = storageNotice.isConnected;
+  root.replaceChildren(...(hadProblem ? [storageNotice] : []), ...lessonDiagnostics(lesson), orphanNotice, article);
+  if (edits.orphans().length === 0) orphanNotice.remove();
+  for (const block of lesson.blocks) {
+    article.append(block.type === 'cell' ? host.mount(block).element : renderStaticBlock(block));
   }
   // `${...}` in the prose: each fills its placeholder span and follows what it reads.
   for (const inline of lesson.inlines) {
     const span = article.querySelector<HTMLElement>(`[data-lectern-inline="${inline.id}"]`);
-    if (span) inlineOutputs.set(inline.id, createInlineOutput(span));
-    runtime.define(compileInline(inline));
+    if (span) host.mountInline(inline, span);
   }
+  addSlideLinks(article, lessonId, lesson.frontMatter.slides);
 
   const deckId = deckForLesson(lessonId, lesson.frontMatter.slides);
   const toolButtons = tools ? renderTools(tools, {
@@ -209,11 +121,11 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   }) : [];
 
   return {
-    runtime,
-    views,
+    runtime: host.runtime,
+    views: host.views,
     markdownWithEdits,
     dispose() {
-      runtime.dispose();
+      host.dispose();
       for (const button of toolButtons) button.remove();
     },
   };
