@@ -4,7 +4,7 @@
  * runs, resets and shows its values the same way everywhere. A cell can be defined without being
  * shown (a section embed still needs the cells its section reads) and shown later: mounting
  * redefines it with its view as observer. Keeping the learner's edits is an option (`edits`, an
- * EditStore): the page keeps them, decks and embeds do not.
+ * CellEdits): the page keeps them, decks and embeds do not.
  * Browser-only.
  */
 import { compileCell } from '../cells/compile.ts';
@@ -15,7 +15,7 @@ import { createLessonRuntime, type CellObserver, type ImportModule, type LessonR
 import { browserLibrary } from './browser-library.ts';
 import { createCellView, type CellView } from './cell-view.ts';
 import { createInlineOutput } from './inline-output.ts';
-import type { EditStore } from './edit-store.ts';
+import type { CellEdits } from './cell-edits.ts';
 import { importModule as pageImports } from './vite-imports.ts';
 
 /** What a host needs to know of a cell: a lesson's CellBlock or a deck's DeckCell fits. */
@@ -36,7 +36,7 @@ export interface CellHostArgs {
   /** Loop guard budget in ms. Default: the runtime's (2000). */
   loopBudgetMs?: number;
   /** Keeps the learner's edits: restored when a cell is mounted, saved as they type. Default: none (they last until the page closes). */
-  edits?: EditStore;
+  edits?: CellEdits;
 }
 
 export interface CellHost {

@@ -27,7 +27,7 @@ export interface StoredEdit {
 /**
  * All edits of one lesson, keyed by the cell's id. Orphans (edits of cells the lesson no longer
  * has) are kept under "orphan:N" keys (no cell id has a colon) until the learner discards them.
- * Edits saved before ids keyed them (format 1) are keyed by the cell's index ("3"); reconcile
+ * Edits saved before ids keyed them are keyed by the cell's index ("3"); reconcile
  * moves them to their cells' ids, so no edit of an older Lectern is lost.
  */
 export type LessonEdits = Record<string, StoredEdit>;
@@ -55,8 +55,12 @@ export interface Reconciled {
 }
 
 const KEY_PREFIX = 'lectern:edits:';
-/** 2: keyed by cell id. 1: keyed by cell index, orphans under "orphan-N" (read, never written). */
-const FORMAT_VERSION = 2;
+/**
+ * The record's version stays 1 (src/storage reads version 1 records, and an older Lectern shows
+ * keys it does not know as orphans, so it loses nothing): cells were keyed by index ("3", orphans
+ * "orphan-N") and are now keyed by id (orphans "orphan:N"). A key of digits only is an index.
+ */
+const FORMAT_VERSION = 1;
 const ORPHAN_PREFIX = 'orphan:';
 
 export function storageKey(lessonId: string): string {
@@ -69,12 +73,12 @@ export function loadEdits(storage: EditStorage, lessonId: string): LessonEdits {
   if (raw === null) return {};
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (!isRecord(parsed) || (parsed.version !== FORMAT_VERSION && parsed.version !== 1) || !isRecord(parsed.cells)) return {};
+    if (!isRecord(parsed) || parsed.version !== FORMAT_VERSION || !isRecord(parsed.cells)) return {};
     const edits: LessonEdits = {};
     for (const [key, value] of Object.entries(parsed.cells)) {
       if (!isStoredEdit(value)) continue;
-      // Format 1 kept orphans under "orphan-N"; its index keys stay as they are for reconcile.
-      edits[parsed.version === 1 && !isIndexKey(key) ? `${ORPHAN_PREFIX}${key.replace(/^orphan-/, '')}` : key] = value;
+      // Orphans saved by index ("orphan-N") read as orphans; index keys stay as they are for reconcile.
+      edits[/^orphan-\d+$/.test(key) ? `${ORPHAN_PREFIX}${key.slice('orphan-'.length)}` : key] = value;
     }
     return edits;
   } catch {
@@ -94,7 +98,7 @@ export function saveEdits(storage: EditStorage, lessonId: string, edits: LessonE
 /**
  * Matches stored edits to the lesson's current cells.
  *
- * Rules, in order, for an edit stored under a cell's id (or, from format 1, the cell's index,
+ * Rules, in order, for an edit stored under a cell's id (or, saved by an older Lectern, the cell's index,
  * which stands for the id of the cell now at that index):
  * 1. that cell still has the edit's base source: the edit applies there;
  * 2. exactly one other cell without an edit of its own has the base source (cells were inserted,
@@ -221,7 +225,7 @@ export function isOrphanKey(key: string): boolean {
   return key.startsWith(ORPHAN_PREFIX);
 }
 
-/** True for a format-1 key: the cell's index (no cell id starts with a digit). */
+/** True for a key saved by index (no cell id starts with a digit). */
 function isIndexKey(key: string): boolean {
   return /^\d+$/.test(key);
 }

@@ -11,7 +11,7 @@ import type { Lesson } from '../lesson/types.ts';
 import type { ImportModule, LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellHost } from '../host/cell-host.ts';
 import type { CellView } from '../host/cell-view.ts';
-import { createEditStore } from '../host/edit-store.ts';
+import { createCellEdits } from '../host/cell-edits.ts';
 import { lessonWithEdits } from '../host/lesson-with-edits.ts';
 import type { EditStorage, StoredEdit } from '../host/persistence.ts';
 import { renderStaticBlock } from '../host/static-blocks.ts';
@@ -66,7 +66,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       'use "Download .md" to keep them. ' + `(${error instanceof Error ? error.message : String(error)})`;
     if (!storageNotice.isConnected) root.prepend(storageNotice);
   };
-  const edits = createEditStore({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
+  const edits = createCellEdits({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
   const host = createCellHost({ library: args.library ?? {}, importModule, loopBudgetMs, edits });
 
   const resetLesson = () => {

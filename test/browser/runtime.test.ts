@@ -181,7 +181,8 @@ describe('lesson page in Chromium', () => {
     // "marked" is installed (the page's own parser uses it) but not in the lessons' table: the same message as `lectern run`.
     const expected = (() => { try { resolveLessonImport('marked'); return 'resolved'; } catch (error) { return (error as Error).message; } })();
     await editAndRun(4, 'import {marked} from "marked";');
-    await expect.poll(() => cell(4).getByRole('alert').textContent(), WAIT).toBe(expected);
+    // The page adds where in the cell it failed, as `lectern run` does ("(line 1)").
+    await expect.poll(() => cell(4).locator('.cell-error').textContent(), WAIT).toBe(`${expected} (line 1)`);
   });
 
   it('inspects displayed values: objects expand, tensors show dtype and shape, DOM nodes are shown as is', async () => {

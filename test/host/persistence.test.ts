@@ -53,7 +53,7 @@ describe('loadEdits / saveEdits', () => {
     expect(loadEdits(storage, 'future')).toEqual({});
     storage.setItem(
       storageKey('mixed'),
-      JSON.stringify({ version: 2, cells: { 'cell-1': edit('a', 'b'), 'cell-2': { base: 3 } } }),
+      JSON.stringify({ version: 1, cells: { 'cell-1': edit('a', 'b'), 'cell-2': { base: 3 } } }),
     );
     expect(loadEdits(storage, 'mixed')).toEqual({ 'cell-1': edit('a', 'b') });
   });
@@ -134,7 +134,7 @@ describe('reconcile', () => {
   });
 });
 
-describe('edits saved by index (format 1) move to their cells\' ids: none is lost', () => {
+describe('edits saved by index (older Lecterns) move to their cells\' ids: none is lost', () => {
   const saveV1 = (storage: ReturnType<typeof fakeStorage>, cellsByIndex: Record<string, unknown>) =>
     storage.setItem(storageKey('old'), JSON.stringify({ version: 1, cells: cellsByIndex }));
 
@@ -157,10 +157,10 @@ describe('edits saved by index (format 1) move to their cells\' ids: none is los
       { kind: 'conflict', edit: edit('c = 1', 'c = 2'), lessonSource: 'c = 10' },
     ]);
     expect(r.orphans).toEqual([edit('older', 'kept'), edit('gone', 'mine')]);
-    // Saved back, they are keyed by id (format 2), and read back the same.
+    // Saved back, they are keyed by id (same record version, which src/storage and older Lecterns read), and read back the same.
     saveEdits(storage, 'old', withOrphans(r.edits, r.orphans));
     const stored = JSON.parse(storage.getItem(storageKey('old'))!);
-    expect(stored.version).toBe(2);
+    expect(stored.version).toBe(1);
     expect(Object.keys(stored.cells)).toEqual(['cell-2', 'cell-3', 'orphan:0', 'orphan:1']);
     expect(reconcile(cells('new', 'b', 'c = 10'), loadEdits(storage, 'old')).cells.map((c) => c.kind)).toEqual(['pristine', 'edited', 'conflict']);
   });

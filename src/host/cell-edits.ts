@@ -23,7 +23,7 @@ import {
   type StoredEdit,
 } from './persistence.ts';
 
-export interface EditStoreArgs {
+export interface CellEditsArgs {
   /** Where edits live (localStorage in the page). */
   storage: EditStorage;
   /** Key of the lesson's edits. */
@@ -34,7 +34,7 @@ export interface EditStoreArgs {
   onProblem?: (error: unknown | null) => void;
 }
 
-export interface EditStore {
+export interface CellEdits {
   /** What to show for a cell when the lesson opens: the lesson's code, the learner's, or a conflict. */
   initial(cellId: string): CellState;
   /** Edits of cells the lesson no longer has, until discarded. */
@@ -51,7 +51,7 @@ export interface EditStore {
   clear(): void;
 }
 
-export function createEditStore({ storage, lessonId, cells, onProblem = () => {} }: EditStoreArgs): EditStore {
+export function createCellEdits({ storage, lessonId, cells, onProblem = () => {} }: CellEditsArgs): CellEdits {
   const reconciled = reconcile(cells, loadEdits(storage, lessonId));
   const initial = new Map(cells.map((cell, i) => [cell.id, reconciled.cells[i]!]));
   let orphans: readonly StoredEdit[] = reconciled.orphans;
@@ -63,7 +63,7 @@ export function createEditStore({ storage, lessonId, cells, onProblem = () => {}
       onProblem(error);
     }
   };
-  // Store the edits as reconciled: some moved to other cells' ids, format-1 keys became ids.
+  // Store the edits as reconciled: some moved to other cells' ids, keys saved by index became ids.
   update(() => withOrphans(reconciled.edits, reconciled.orphans));
   return {
     initial: (cellId) => initial.get(cellId) ?? { kind: 'pristine' },
