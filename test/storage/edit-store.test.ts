@@ -30,7 +30,7 @@ const nextChange = (handle: { subscribe: (l: (c: RecordChange) => void) => () =>
 describe('record rules', () => {
   it('a change replacing a stored edit this tab never saw keeps it in displaced', () => {
     const stored = { cells: { '2': edit('x = 1', 'x = 2 // other tab') }, displaced: [] };
-    const next = applyChange(stored, {}, (cells) => recordEdit(cells, 2, 'x = 1', 'x = 3 // mine'), 50);
+    const next = applyChange(stored, {}, (cells) => recordEdit(cells, '2', 'x = 1', 'x = 3 // mine'), 50);
     expect(next.cells['2']!.source).toBe('x = 3 // mine');
     expect(next.displaced).toEqual([{ key: '2', edit: edit('x = 1', 'x = 2 // other tab'), at: 50 }]);
   });
@@ -38,9 +38,9 @@ describe('record rules', () => {
   it('replacing an edit the tab saw, or touching other cells, displaces nothing', () => {
     const stored = { cells: { '2': edit('x = 1', 'x = 2'), '4': edit('y', 'y2') }, displaced: [] };
     const seen = { '2': edit('x = 1', 'x = 2') };
-    expect(applyChange(stored, seen, (cells) => recordEdit(cells, 2, 'x = 1', 'x = 5')).displaced).toEqual([]);
+    expect(applyChange(stored, seen, (cells) => recordEdit(cells, '2', 'x = 1', 'x = 5')).displaced).toEqual([]);
     // Cell 4 is unseen but untouched: it stays where it is.
-    const other = applyChange(stored, {}, (cells) => recordEdit(cells, 7, 'z', 'z2'));
+    const other = applyChange(stored, {}, (cells) => recordEdit(cells, '7', 'z', 'z2'));
     expect(other.cells['4']).toEqual(edit('y', 'y2'));
     expect(other.displaced).toEqual([]);
   });
@@ -76,7 +76,7 @@ describe('two tabs on one storage', () => {
     const inA = await a.open('lesson');
     const inB = await b.open('lesson');
     const told = nextChange(inB);
-    await inA.update((cells) => recordEdit(cells, 1, 'x = 1', 'x = 2'));
+    await inA.update((cells) => recordEdit(cells, '1', 'x = 1', 'x = 2'));
     const change = await told;
     expect(change.changed).toEqual(['1']);
     expect(change.previous).toEqual({});
@@ -88,8 +88,8 @@ describe('two tabs on one storage', () => {
     const inA = await a.open('lesson');
     const inB = await b.open('lesson');
     await Promise.all([
-      inA.update((cells) => recordEdit(cells, 0, 'a', 'a-from-A')),
-      inB.update((cells) => recordEdit(cells, 3, 'd', 'd-from-B')),
+      inA.update((cells) => recordEdit(cells, '0', 'a', 'a-from-A')),
+      inB.update((cells) => recordEdit(cells, '3', 'd', 'd-from-B')),
     ]);
     expect(Object.keys(backend.records.get('lesson')!.cells).sort()).toEqual(['0', '3']);
   });
@@ -99,7 +99,7 @@ describe('two tabs on one storage', () => {
     const inA = await a.open('lesson');
     const inB = await b.open('lesson');
     // Both write before any message is delivered (messages arrive in a later task).
-    const writes = [inA.update((cells) => recordEdit(cells, 2, 'x', 'x = "A"')), inB.update((cells) => recordEdit(cells, 2, 'x', 'x = "B"'))];
+    const writes = [inA.update((cells) => recordEdit(cells, '2', 'x', 'x = "A"')), inB.update((cells) => recordEdit(cells, '2', 'x', 'x = "B"'))];
     await Promise.all(writes);
     const stored = backend.records.get('lesson')!;
     const versions = [stored.cells['2']!.source, ...stored.displaced.map((d) => d.edit.source)].sort();
@@ -114,7 +114,7 @@ describe('two tabs on one storage', () => {
     const { backend, a, b } = twoTabs();
     const inA = await a.open('lesson');
     const inB = await b.open('lesson');
-    await Promise.all([inA.update((c) => recordEdit(c, 0, 'x', 'one')), inB.update((c) => recordEdit(c, 0, 'x', 'two'))]);
+    await Promise.all([inA.update((c) => recordEdit(c, '0', 'x', 'one')), inB.update((c) => recordEdit(c, '0', 'x', 'two'))]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const [entry] = inA.displaced();
     const told = nextChange(inB);
@@ -127,10 +127,10 @@ describe('two tabs on one storage', () => {
   it('a reset in one tab reaches the other (the edit is gone there too, and said so)', async () => {
     const { a, b } = twoTabs();
     const inA = await a.open('lesson');
-    await inA.update((c) => recordEdit(c, 0, 'x', 'mine'));
+    await inA.update((c) => recordEdit(c, '0', 'x', 'mine'));
     const inB = await b.open('lesson');
     const told = nextChange(inB);
-    await inA.update((c) => forgetEdit(c, 0));
+    await inA.update((c) => forgetEdit(c, '0'));
     expect((await told).changed).toEqual(['0']);
     expect(inB.cells()).toEqual({});
   });
@@ -141,7 +141,7 @@ describe('two tabs on one storage', () => {
     const store = createEditStore({ backend, channel: `test-edits-${++channelCount}` });
     stores.push(store);
     const handle = await store.open('lesson');
-    await expect(handle.update((c) => recordEdit(c, 0, 'x', 'y'))).rejects.toThrow('quota');
+    await expect(handle.update((c) => recordEdit(c, '0', 'x', 'y'))).rejects.toThrow('quota');
     expect(handle.cells()['0']!.source).toBe('y');
   });
 });
@@ -165,7 +165,7 @@ describe('localStorage fallback', () => {
     const store = createEditStore({ backend: localStorageBackend({ storage }), channel: `test-edits-${++channelCount}` });
     stores.push(store);
     const handle = await store.open('08-fine-tuning');
-    await handle.update((c) => recordEdit(c, 0, 'x', 'y'));
+    await handle.update((c) => recordEdit(c, '0', 'x', 'y'));
     expect(JSON.parse(storage.data.get('lectern:edits:08-fine-tuning')!)).toEqual({ version: 1, cells: { '0': { base: 'x', source: 'y', savedAt: expect.any(Number) } } });
   });
 
@@ -176,11 +176,11 @@ describe('localStorage fallback', () => {
     const notices: string[] = [];
     store.onNotice((n) => notices.push(n.message));
     const handle = await store.open('lesson');
-    await handle.update((c) => recordEdit(recordEdit(c, 0, 'a', 'a2'), 1, 'b', 'b2'));
+    await handle.update((c) => recordEdit(recordEdit(c, '0', 'a', 'a2'), '1', 'b', 'b2'));
     storage.clear(); // what a cell does
     expect(storage.data.has(SENTINEL_KEY)).toBe(false);
     // The next write (a draft of cell 2) must not drop cells 0 and 1.
-    await handle.update((c) => recordEdit(c, 2, 'c', 'c2'));
+    await handle.update((c) => recordEdit(c, '2', 'c', 'c2'));
     expect(Object.keys(readRecord(storage.data.get('lectern:edits:lesson'))!.cells).sort()).toEqual(['0', '1', '2']);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(notices).toEqual([
@@ -194,7 +194,7 @@ describe('localStorage fallback', () => {
     const store = createEditStore({ backend: localStorageBackend({ storage }), channel: `test-edits-${++channelCount}` });
     stores.push(store);
     const handle = await store.open('lesson');
-    await handle.update((c) => recordEdit(c, 0, 'a', 'a2'));
+    await handle.update((c) => recordEdit(c, '0', 'a', 'a2'));
     storage.clear();
     await store.check();
     expect(readRecord(storage.data.get('lectern:edits:lesson'))!.cells['0']!.source).toBe('a2');
