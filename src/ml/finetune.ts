@@ -1,10 +1,9 @@
 /**
- * Fine-tuning as in lesson 8 of the Keras course: the last `trainableLast` layers of a pretrained
- * base are trainable, the rest frozen, and the course's classifier head sits on top:
- *
- *   base → GlobalAveragePooling2D → Dropout(p) → Dense(128, relu) → Dropout(p) → Dense(classes, softmax)
- *
- * trained with Adam, sparse categorical cross-entropy and accuracy.
+ * Fine-tuning, as lesson 8 of the Keras course teaches it: the last `trainableLast` layers of a
+ * pretrained base are trainable, the rest frozen, and a classifier head sits on top (`head`; by
+ * default classifierHead: GlobalAveragePooling2D → Dropout(p) → Dense(128, relu) → Dropout(p) →
+ * Dense(classes, softmax)), trained with Adam, sparse categorical cross-entropy and accuracy by
+ * the generic loop of train-loop.ts.
  *
  * What makes it fast enough to re-run on every slider change: the frozen part is computed once per
  * image by the feature cache (feature-cache.ts) and only the layers above the cut and the head are
@@ -24,10 +23,10 @@ import * as tf from '@tensorflow/tfjs';
 import type { LabeledImages } from './data/types.ts';
 import { cloneTop, cutModel, disposeLayerWeights, type ModelCut } from './model-cut.ts';
 import { sharedFeatureCache, createFeatureCache, type FeatureCache, type FeatureLease } from './feature-cache.ts';
-import { COURSE_EARLY_STOPPING, createBestCheckpoint, createEarlyStopping, type EarlyStoppingArgs, type WeightAccess } from './early-stopping.ts';
-import { seededRandom, shuffleInPlace } from './data/random.ts';
+import { COURSE_EARLY_STOPPING, type BestCheckpoint, type EarlyStoppingArgs } from './early-stopping.ts';
+import { seededRandom } from './data/random.ts';
 import { pause, throwIfAborted } from './event-loop.ts';
-import { createEpochTotals, createTrainer, type Trainer } from './train-step.ts';
+import { trainLoop, type EpochLog } from './train-loop.ts';
 
 export interface FineTuneArgs {
   /** The pretrained base: a flat functional model (MobileNetV2 with include_top false). Never modified. */
@@ -102,20 +101,7 @@ export interface FineTuneCallback {
   onTrainEnd?(history: FineTuneHistory, run: FineTuneRun): void | Promise<void>;
 }
 
-/** One epoch, in Keras's log names. `epoch` counts from 1. */
-export interface EpochLog {
-  epoch: number;
-  /** Total epochs asked for (early stopping may end sooner). */
-  epochs: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number;
-  val_accuracy: number;
-  /** Wall time of this epoch (training and validation), seconds. */
-  seconds: number;
-  /** Wall time since the run started (features included), seconds. */
-  elapsed: number;
-}
+export type { EpochLog } from './train-loop.ts';
 
 export interface FineTuneHistory {
   logs: EpochLog[];
@@ -270,48 +256,12 @@ function linkedSignal(signal: AbortSignal | undefined, invalidation: PromiseLike
   return controller.signal;
 }
 
-/** Training order for an epoch: shuffled by the run's seeded generator, or as is. */
-function permutation(n: number, random: (() => number) | null): Int32Array {
-  const order = Array.from({ length: n }, (_, i) => i);
-  return Int32Array.from(random ? shuffleInPlace(order, random) : order);
-}
-
 /**
  * tfjs's Dropout draws a fixed mask when given a seed, so a fresh seed is set before every step:
  * masks differ step to step yet repeat run to run. `seed` is a private field of tfjs's Dropout.
  */
 function reseedDropout(layers: readonly tf.layers.Layer[], random: () => number): void {
   for (const layer of layers) (layer as unknown as { seed?: number }).seed = Math.floor(random() * 2 ** 31);
-}
-
-function weightAccess(model: tf.LayersModel): WeightAccess {
-  return { read: () => model.getWeights(), write: (values) => model.setWeights(values) };
-}
-
-/** Mean loss and accuracy over all images, evaluated in chunks so the page stays responsive. */
-async function evaluate(
-  trainer: Trainer,
-  features: tf.Tensor[],
-  labels: tf.Tensor1D,
-  chunk: number,
-  signal?: AbortSignal,
-): Promise<{ loss: number; accuracy: number }> {
-  const totals = createEpochTotals();
-  try {
-    const n = labels.shape[0];
-    for (let begin = 0; begin < n; begin += chunk) {
-      const size = Math.min(chunk, n - begin);
-      const { loss, correct } = tf.tidy(() => {
-        const xs = features.map((f) => f.slice(begin, size));
-        return trainer.evaluate(xs, labels.slice(begin, size).toFloat());
-      });
-      totals.add(loss, correct, size);
-      await pause(signal);
-    }
-    return await totals.read();
-  } finally {
-    totals.dispose();
-  }
 }
 
 /**
@@ -353,8 +303,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
   const random = seededRandom(s.seed);
   const leases: FeatureLease[] = [];
   const owned: tf.layers.Layer[] = [];
-  let trainer: Trainer | null = null;
-  let checkpoint: ReturnType<typeof createBestCheckpoint> | null = null;
+  let checkpoint: BestCheckpoint | null = null;
   let result: FineTuneResult | null = null;
   try {
     // Start in a task of its own: whatever the page updates with this change (the summary) is
@@ -374,7 +323,6 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     owned.push(...clones.layers, ...head.layers);
     const inputs = cut.boundary.map((t) => tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype }));
     const top = tf.model({ inputs, outputs: head.apply(clones.apply(inputs)) });
-    trainer = createTrainer(top, { learningRate: s.learningRate });
     // The same layers wired after the base's frozen part: what the caller gets back.
     const model = tf.model({ inputs: s.base.inputs, outputs: head.apply(clones.apply(cut.boundary)) });
     if (s.initialWeights) {
@@ -382,75 +330,38 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       stopIfAborted();
     }
 
-    const access = weightAccess(top);
-    const stopper = s.earlyStopping ? createEarlyStopping(s.earlyStopping, access) : null;
-    checkpoint = createBestCheckpoint({ monitor: 'val_loss' }, access);
-    const logs: EpochLog[] = [];
-    const n = s.train.y.shape[0];
-    let stoppedEpoch: number | null = null;
-    let restoredEpoch: number | null = null;
-    try {
-      for (let epoch = 0; epoch < s.epochs; epoch++) {
-        const epochStart = performance.now();
-        const order = permutation(n, s.shuffle ? random : null);
-        const totals = createEpochTotals();
-        let trained: { loss: number; accuracy: number };
-        try {
-          for (let begin = 0; begin < n; begin += s.batchSize) {
-            // Let the page paint and handle input (a slider change aborts this run) before each step.
-            await pause(s.signal);
-            const size = Math.min(s.batchSize, n - begin);
-            // Gathered per batch, not per epoch: a shuffled copy of the features could double the
-            // memory of a deep cut (up to ~100 KB per image at 32×32).
-            const [xs, ys] = tf.tidy(() => {
-              const index = tf.tensor1d(order.subarray(begin, begin + size), 'int32');
-              return [train.features.map((f) => tf.gather(f, index)), tf.gather(s.train.y, index).toFloat() as tf.Tensor1D] as const;
-            });
-            reseedDropout(head.dropouts, random);
-            try {
-              const { loss, correct } = trainer.step(xs, ys);
-              totals.add(loss, correct, size);
-            } finally {
-              tf.dispose([...xs, ys]);
-            }
-          }
-          trained = await totals.read();
-          stopIfAborted();
-        } finally {
-          totals.dispose();
-        }
-        const validated = await evaluate(trainer, validation.features, s.validation.y, 256, s.signal);
-        stopIfAborted();
-        const now = performance.now();
-        const log: EpochLog = {
-          epoch: epoch + 1,
-          epochs: s.epochs,
-          loss: trained.loss,
-          accuracy: trained.accuracy,
-          val_loss: validated.loss,
-          val_accuracy: validated.accuracy,
-          seconds: (now - epochStart) / 1000,
-          elapsed: (now - started) / 1000,
-        };
-        logs.push(log);
-        checkpoint.onEpochEnd(epoch, log);
-        const stop = stopper?.onEpochEnd(epoch, log) ?? false;
+    // The generic loop trains the top on the cached features; callbacks see the whole model.
+    const loop = trainLoop({
+      model: top,
+      train: { x: train.features, y: s.train.y },
+      validation: { x: validation.features, y: s.validation.y },
+      epochs: s.epochs,
+      batchSize: s.batchSize,
+      learningRate: s.learningRate,
+      shuffle: s.shuffle ? random : null,
+      earlyStopping: s.earlyStopping,
+      beforeStep: () => reseedDropout(head.dropouts, random),
+      onEpochEnd: async (log) => {
         for (const callback of s.callbacks) {
           await callback.onEpochEnd?.(log, { model, base: s.base });
           stopIfAborted();
         }
-        yield log;
-        stopIfAborted();
-        if (stop) {
-          stoppedEpoch = epoch + 1;
-          break;
-        }
+      },
+      signal: s.signal,
+      started,
+    });
+    let step = await loop.next();
+    try {
+      while (!step.done) {
+        yield step.value;
+        step = await loop.next();
       }
-      stopper?.onTrainEnd();
-      restoredEpoch = s.earlyStopping?.restoreBestWeights && stopper?.bestEpoch != null ? stopper.bestEpoch + 1 : null;
     } finally {
-      stopper?.dispose();
+      // Closed early or aborted: the loop frees its trainer and weights.
+      if (!step.done) await loop.return(undefined as never);
     }
+    const { logs, stoppedEpoch, restoredEpoch } = step.value;
+    checkpoint = step.value.checkpoint;
     const kept = checkpoint;
     const history: FineTuneHistory = {
       logs,
@@ -497,7 +408,6 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     else activity.stopped++;
     leases.forEach((lease) => lease.release());
     if (!s.cache) cache.clear();
-    trainer?.dispose();
     checkpoint?.dispose();
     disposeLayerWeights(owned);
   }
