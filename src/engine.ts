@@ -51,6 +51,10 @@ export { loadSplit, loadRawSplit, loadManifest, toLabeledImages, clearDataCache,
 export type { LabeledImages, Task, SplitName, LoadSplitArgs, RawSplit, DataManifest } from './ml/data/index.ts';
 export { loadPretrained, loadPretrainedBase, encodeModel, WeightsError, PRETRAINED_DIR, PRETRAINED_URL } from './ml/weights.ts';
 export type { LoadPretrainedArgs, LoadedModel, PretrainedMetadata, Quantization } from './ml/weights.ts';
+export { registerArchitecture, architectureNames } from './ml/architectures.ts';
+export type { Architecture, ArchitectureMetadata } from './ml/architectures.ts';
+export { trainLoop } from './ml/train-loop.ts';
+export type { TrainLoopArgs, TrainLoopResult, LabeledTensors } from './ml/train-loop.ts';
 
 // The Keras course on the engine: its defaults, head and diagnosis words.
 export { COURSE, courseHead } from './course/fine-tuning.ts';

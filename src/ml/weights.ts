@@ -2,8 +2,8 @@
  * The pretrained MobileNetV2 in the tfjs layers format (model.json + one weight shard), written
  * from Node without tfjs-node and read in Node (fs) or the browser (fetch).
  *
- * Loading rebuilds the architecture from code (mobileNetV2, with Keras BatchNormalization
- * semantics) and fills it by weight name, after checking every name and shape against it, so a
+ * Loading rebuilds the architecture the metadata names from code (architectures.ts: MobileNetV2,
+ * with Keras BatchNormalization semantics, or one a course registers) and fills it by weight name, after checking every name and shape against it, so a
  * file from another architecture or a corrupt shard fails with the layer or file it concerns.
  * Every file is checked against SHA256SUMS (written beside them, `sha256sum` format, so
  * `sha256sum -c SHA256SUMS` checks a copy by hand too): an edited model.json (a scale ×50 loads
@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fetchReader, folderReader, type ByteReader } from './data/bytes.ts';
 import { sha256Hex } from './data/checksum.ts';
-import { mobileNetV2 } from './mobilenetv2.ts';
+import { architectureNamed, architectureNames } from './architectures.ts';
 
 export type Quantization = 'float32' | 'float16' | 'uint8';
 export const MODEL_JSON = 'model.json';
@@ -37,8 +37,10 @@ export class WeightsError extends Error {
 
 /** What Lectern records about a pretrained model in model.json's userDefinedMetadata. */
 export interface PretrainedMetadata {
-  architecture: 'MobileNetV2';
-  alpha: number;
+  /** A registered architecture (architectures.ts), e.g. "MobileNetV2". */
+  architecture: string;
+  /** MobileNetV2's width multiplier (other architectures leave it out). */
+  alpha?: number;
   /** Side of the square inputs it was trained on. */
   inputSize: number;
   /** Class names of the `predictions` head, in index order. */
@@ -226,8 +228,11 @@ function parseModelJson(text: string, file: string): ModelJson {
   if (json.format !== 'layers-model' || !Array.isArray(json.weightsManifest) || json.weightsManifest.length === 0) {
     throw new WeightsError(file, 'is not a tfjs layers model (no format "layers-model" or no weightsManifest)');
   }
-  if (!metadata || metadata.architecture !== 'MobileNetV2' || !Number.isInteger(metadata.inputSize) || !Array.isArray(metadata.classes)) {
-    throw new WeightsError(file, 'has no Lectern metadata (userDefinedMetadata.lectern with architecture, alpha, inputSize, classes)');
+  if (!metadata || typeof metadata.architecture !== 'string' || !Number.isInteger(metadata.inputSize) || !Array.isArray(metadata.classes)) {
+    throw new WeightsError(file, 'has no Lectern metadata (userDefinedMetadata.lectern with architecture, inputSize, classes)');
+  }
+  if (!architectureNamed(metadata.architecture)) {
+    throw new WeightsError(file, `is a "${metadata.architecture}", an architecture Lectern cannot build (it knows ${architectureNames().map((n) => `"${n}"`).join(', ')}; a course adds one with registerArchitecture)`);
   }
   return json as ModelJson;
 }
@@ -261,8 +266,9 @@ export function checkWeightsAgainst(model: tf.LayersModel, specs: tf.io.WeightsM
 }
 
 /**
- * Loads the pretrained MobileNetV2 (Node: folder, browser: fetch), checked against the
- * architecture. With includeTop false, the base alone (154 layers, output `out_relu`).
+ * Loads a saved model (Node: folder, browser: fetch; default: the pretrained MobileNetV2), rebuilt
+ * as the architecture its metadata names (architectures.ts) and checked against it. With
+ * includeTop false, the base alone (MobileNetV2: 154 layers, output `out_relu`).
  */
 export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<LoadedModel> {
   const reader = weightsReader(args);
@@ -275,7 +281,8 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
   const specs = json.weightsManifest.flatMap((group) => group.weights);
   const includeTop = args.includeTop ?? true;
   const inputSize = args.inputSize ?? metadata.inputSize;
-  const isHead = (name: string) => name.startsWith('predictions/');
+  const architecture = architectureNamed(metadata.architecture)!;
+  const isHead = (name: string) => architecture.isTop(name);
   // Building the model makes tensors: wait for a backend switch another cell may have started.
   await tf.ready();
 
@@ -299,13 +306,7 @@ export async function loadPretrained(args: LoadPretrainedArgs = {}): Promise<Loa
     throw new WeightsError(reader.location(json.weightsManifest[0]!.paths[0] ?? WEIGHTS_FILE), `weights have ${data.length} bytes, ${MODEL_JSON} describes ${needed} (truncated or from another model)`);
   }
 
-  const model = mobileNetV2({
-    inputShape: [inputSize, inputSize, 3],
-    alpha: metadata.alpha,
-    includeTop,
-    classes: metadata.classes.length,
-    initialWeights: 'zeros', // every weight is set below
-  });
+  const model = architecture.build({ metadata, inputSize, includeTop }); // every weight is set below
   try {
     checkWeightsAgainst(model, specs, jsonFile, includeTop ? () => false : isHead);
     const wanted = includeTop ? specs : specs.filter((spec) => !isHead(spec.name));
