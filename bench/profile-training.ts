@@ -1,13 +1,16 @@
 /**
  * Where a MobileNetV2 training step spends its time, per kernel (tf.profile):
  *   npx tsx bench/profile-training.ts [trainableLast=154] [backend=wasm] [rows=32] [batch=12]
- * A development aid for the wasm kernels (src/ml/kernels); `npm run bench` gives the figures.
+ * The step is Lectern's own (train-step.ts's createTrainer: tape, loss, Adam), as fineTune and the
+ * pretrainer run it, not tfjs's trainOnBatch, which nothing in Lectern uses any more. A
+ * development aid for the wasm kernels (src/ml/kernels); `npm run bench` gives the figures.
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendName } from '../src/ml/backend.ts';
 import { classifierHead } from '../src/ml/finetune.ts';
 import { freezeAllButLast } from '../src/ml/freeze.ts';
 import { mobileNetV2 } from '../src/ml/mobilenetv2.ts';
+import { createTrainer } from '../src/ml/train-step.ts';
 
 const [trainableLast = 154, backend = 'wasm', rows = 32, batch = 12] = process.argv.slice(2).map((a, i) => (i === 1 ? a : Number(a))) as [
   number,
@@ -22,12 +25,15 @@ const model = tf.model({ inputs: input, outputs: classifierHead({ dropout: 0.2, 
 const x = tf.randomUniform([batch, rows, rows, 3], -1, 1);
 const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'float32');
 freezeAllButLast(base, trainableLast);
-model.compile({ optimizer: tf.train.adam(1e-4), loss: 'sparseCategoricalCrossentropy' });
-for (let i = 0; i < 2; i++) await model.trainOnBatch(x, y);
+const trainer = createTrainer(model, { learningRate: 1e-4 });
+const step = async () => {
+  const { loss, correct } = trainer.step([x], y);
+  await loss.data(); // wait for the backend, as an epoch's read does
+  tf.dispose([loss, correct]);
+};
+for (let i = 0; i < 2; i++) await step();
 const start = performance.now();
-const profile = await tf.profile(async () => {
-  await model.trainOnBatch(x, y);
-});
+const profile = await tf.profile(step);
 console.log(`step: ${((performance.now() - start) / batch).toFixed(2)} ms/image (profiling adds overhead)`);
 const byKernel = new Map<string, { ms: number; calls: number }>();
 for (const k of profile.kernels) {

@@ -18,7 +18,7 @@ export interface TranspileInput {
   expression: boolean;
   declarations: readonly string[];
   references: readonly string[];
-  /** Names declared as `const name = view(...)`, see findViewDeclarations. */
+  /** Names declared as `const name = view(...)`, see findViewCalls (views.ts). */
   viewCalls: readonly ViewCall[];
 }
 
