@@ -77,7 +77,7 @@ export function modelCheckpoint(args: ModelCheckpointArgs): Checkpoint {
     const saved = checkpoint.saved;
     const where = typeof indexedDB !== 'undefined' ? 'kept in this browser (IndexedDB)' : 'kept in memory';
     const text = saved
-      ? `ModelCheckpoint: ${checkpoint.filepath} holds ${describeInfo(saved)}; ${checkpoint.writes.length} write${checkpoint.writes.length === 1 ? '' : 's'} this run, ${where}.`
+      ? `ModelCheckpoint: ${checkpoint.filepath} holds ${describeInfo(saved)}; ${checkpoint.writes.length} write${checkpoint.writes.length === 1 ? '' : 's'} so far, ${where}.`
       : `ModelCheckpoint: nothing saved to ${checkpoint.filepath} yet.`;
     const link = saved && last ? ` ${downloadLink(last, checkpoint.filepath)}` : '';
     return { text, html: `<p class="lectern-checkpoint">${escape(text)}${link}</p>` };
@@ -162,13 +162,37 @@ export async function loadWeights(
   return Object.assign(loaded, rich({ text })) as LoadedWeights;
 }
 
-/** What a weight file holds, like `h5ls -r`: each layer's path in Keras's layout and its variables' shapes. */
+/** "conv2d_12" → ["conv2d", 12]; "conv2d" → ["conv2d", 0] (Keras numbers a class's layers from its bare name). */
+function splitIndex(segment: string): [string, number] {
+  const match = /^(.*?)(?:_(\d+))?$/.exec(segment)!;
+  return [match[1]!, match[2] === undefined ? 0 : Number(match[2])];
+}
+
+/**
+ * What a weight file holds, like `h5ls -r`: its layers in Keras's layout (grouped by class, as Keras
+ * numbers them), one example of each, and in the page the whole list.
+ */
 export async function inspectWeights(source: Uint8Array | CheckpointFile, name = 'weights.h5'): Promise<Displayable> {
   const bytes = source instanceof Uint8Array ? source : source.bytes;
   const groups = (await describeKerasWeights(bytes, name)).filter((g) => g.shapes.length > 0);
-  const lines = groups.map((g) => `${g.path}/vars  ${g.name ?? ''}  ${g.shapes.map((s) => `[${s.join(', ')}]`).join(' ')}`);
-  const text = `${name}: ${groups.length} layers with weights\n${lines.join('\n')}`;
-  return rich({ text });
+  const keyed = groups.map((g) => {
+    const parts = g.path.split('/');
+    const [cls, index] = splitIndex(parts.at(-1)!);
+    return { ...g, parent: parts.slice(0, -1).join('/'), cls, index };
+  });
+  keyed.sort((a, b) => a.parent.localeCompare(b.parent) || a.cls.localeCompare(b.cls) || a.index - b.index);
+  const byClass = new Map<string, typeof keyed>();
+  for (const g of keyed) byClass.set(`${g.parent}/${g.cls}`, [...(byClass.get(`${g.parent}/${g.cls}`) ?? []), g]);
+  const shapes = (g: (typeof keyed)[number]) => g.shapes.map((shape, i) => `${i}: [${shape.join(', ')}]`).join(', ');
+  const lines = [`${name}: ${groups.length} layers with weights, in Keras 3's layout (path/vars/0, 1, …)`];
+  for (const [key, members] of byClass) {
+    const first = members[0]!;
+    lines.push(`  ${key}${members.length > 1 ? ` … _${members.length - 1}` : ''} (${members.length}), e.g. ${first.path}: "${first.name ?? '?'}", ${shapes(first)}`);
+  }
+  const rows = keyed.map((g) => `<tr><td><code>${escape(g.path)}/vars</code></td><td>${escape(g.name ?? '')}</td><td>${escape(g.shapes.map((s) => `[${s.join(', ')}]`).join(' '))}</td></tr>`).join('');
+  // Focusable: a wide <pre> scrolls, and keyboard users must reach it (axe: scrollable-region-focusable).
+  const html = `<pre tabindex="0">${escape(lines.join('\n'))}</pre><details><summary>All ${groups.length} layers</summary><table class="lectern-weights"><thead><tr><th scope="col">group</th><th scope="col">layer</th><th scope="col">variables</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+  return rich({ text: lines.join('\n'), html });
 }
 
 export type ModelEvaluation = Evaluation & Displayable;
