@@ -1,12 +1,12 @@
 /**
- * `lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--heap MB]`:
+ * `lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--out DIR] [--heap MB]`:
  * executes every cell in Node, prints each cell's output or error, and exits
  * 1 if any cell failed (naming it), 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
 import { runLessonHeadless, type HeadlessCellResult, type HeadlessRunResult } from '../runtime/headless.ts';
 
-const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--heap MB]
+const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--out DIR] [--heap MB]
 
 Runs every cell of a lesson in Node, as the page would, and prints what each
 cell displays (generators to their last value). Exits 1 if any cell fails,
@@ -16,6 +16,7 @@ goes to stderr.
   --json              print the result as JSON (with every value of each generator)
   --set name=value    give the view() input declared as \`const name = view(...)\` a value
   --timeout seconds   stop cells still running after this long, even in a loop (default 300)
+  --out DIR           write each figure (Plot, SVG) as DIR/<cell id>.svg
   --heap MB           heap limit of the lesson's JavaScript (default Node's)`;
 
 interface RunOptions {
@@ -49,6 +50,9 @@ export function parseRunArgs(args: string[]): RunOptions | string {
       const seconds = Number(text);
       if (!(seconds > 0) || text?.trim() === '') return `--timeout expects a positive number of seconds, got "${text ?? ''}"`;
       timeoutMs = seconds * 1000;
+    } else if (arg === '--out') {
+      outDir = value();
+      if (!outDir) return '--out expects a folder';
     } else if (arg === '--heap') {
       const text = value();
       heapMb = Number(text);

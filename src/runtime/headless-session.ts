@@ -3,6 +3,7 @@
  * semantics as the page, generators followed to their end, each thing that happens sent as a
  * HeadlessEvent. headless-child.ts runs one in a process of its own; headless.ts folds the events.
  */
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { compileCell } from '../cells/compile.ts';
 import { parseLesson } from '../lesson/parse.ts';
@@ -10,14 +11,16 @@ import type { CompiledCell } from '../cells/types.ts';
 import type { CellBlock } from '../lesson/types.ts';
 import { CellError } from './errors.ts';
 import { cellOfError, setCellScope, throwLine } from './evaluate.ts';
+import { displayForms } from './display.ts';
 import { inputValues, type ValueSource } from './generators.ts';
-import { headlessInputs, isHeadlessInput } from './headless-inputs.ts';
-import { headlessPlot } from './headless-plot.ts';
+import { installDom, readsDom } from './headless-dom.ts';
+import { isInputElement, setFromText } from './headless-inputs.ts';
+import { figureSvg, isFigure, withDocument } from './headless-plot.ts';
 import type { HeadlessCellError, HeadlessEvent, HeadlessOutput } from './headless-result.ts';
-import { createLessonRuntime } from './lesson-runtime.ts';
+import { createLessonRuntime, type ImportModule } from './lesson-runtime.ts';
 import { standardLibrary } from './library.ts';
 import { createNodeImport } from './node-import.ts';
-import { formatValue } from './text.ts';
+import { formatValue, isDomNode } from './text.ts';
 
 export interface HeadlessSessionArgs {
   /** The lesson's Markdown. */
@@ -28,6 +31,8 @@ export interface HeadlessSessionArgs {
   set?: Record<string, string>;
   /** Loop guard budget in ms (default the runtime's, 2000). */
   loopBudgetMs?: number;
+  /** Send figures' SVG forms too, for `--out` (default false). */
+  svg?: boolean;
 }
 
 export interface HeadlessSession {
@@ -43,14 +48,18 @@ export interface HeadlessSession {
   stop(reason: 'finished' | 'quiet'): void;
 }
 
-export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: HeadlessSessionArgs, emit: (event: HeadlessEvent) => void, heapLimitMb = 0): HeadlessSession {
+export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg = false }: HeadlessSessionArgs, emit: (event: HeadlessEvent) => void, heapLimitMb = 0): HeadlessSession {
   const lesson = parseLesson(source, { path });
-  const load = createNodeImport(path ? { baseDir: dirname(resolve(path)) } : {});
+  const load = withObservablePackages(createNodeImport(path ? { baseDir: dirname(resolve(path)) } : {}));
   const blocks = new Map(lesson.cells.map((block) => [block.id, block]));
   const unusedSets = new Set(Object.keys(set));
   // Cells whose latest run has not reached a value, settled or failed (a generator may still go on after).
   const unsettled = new Set(blocks.keys());
-  const output = (value: unknown, quoteStrings: boolean): HeadlessOutput => ({ text: formatValue(value, { quoteStrings }) });
+  const output = (value: unknown, quoteStrings: boolean): HeadlessOutput => {
+    const text = formatValue(value, { quoteStrings });
+    const figure = svg ? svgForm(value) : undefined;
+    return figure === undefined ? { text } : { text, svg: figure };
+  };
 
   emit({
     type: 'lesson',
@@ -63,9 +72,9 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: H
   const view = (input: unknown, name: string | undefined): unknown => {
     if (name !== undefined && Object.hasOwn(set, name)) {
       unusedSets.delete(name);
-      if (!isHeadlessInput(input)) throw new Error(`--set ${name}: view(${name}) is not an Inputs.* input`);
+      if (!isInputElement(input)) throw new Error(`--set ${name}: view(${name}) is not an input element (Inputs.*, or one with a value)`);
       try {
-        input.value = input.parse(set[name]);
+        setFromText(input, set[name]);
       } catch (error) {
         throw new Error(`--set ${name}=${set[name]}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -79,7 +88,11 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: H
   });
 
   const runtime = createLessonRuntime({
-    library: standardLibrary({ importModule: load, Inputs: headlessInputs, Plot: headlessPlot }),
+    library: {
+      ...standardLibrary({ importModule: load }),
+      // Lazy, as in the page: a lesson that never reads them never loads the DOM.
+      document: () => installDom().document,
+    },
     importModule: load,
     view,
     loopBudgetMs,
@@ -99,7 +112,10 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: H
     },
   });
 
-  for (const block of lesson.cells) runtime.define(compileCell({ id: block.id, lang: block.lang, source: block.source }));
+  const cells = lesson.cells.map((block) => compileCell({ id: block.id, lang: block.lang, source: block.source }));
+  // Before the cells run: a cell reading a DOM interface (Event, HTMLElement) resolves it as it is defined.
+  if (readsDom(cells.flatMap((cell) => cell.references))) installDom();
+  for (const cell of cells) runtime.define(cell);
 
   return {
     finished: runtime.idle(),
@@ -131,6 +147,37 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs }: H
       emit({ type: 'end' });
     },
   };
+}
+
+/**
+ * The Observable packages headless: @observablehq/inputs and @observablehq/plot need the DOM, and
+ * Plot its document (headless-plot.ts). The library's `Inputs` and `Plot` load through this too,
+ * so a cell's `import * as Plot from "@observablehq/plot"` is the same module.
+ */
+function withObservablePackages(load: ImportModule): ImportModule {
+  // require, not import: Plot and d3 are hundreds of modules, and tsx's loader hooks slow each one.
+  const require = createRequire(import.meta.url);
+  return async (specifier) => {
+    const name = specifier.replace(/^npm:/, '');
+    if (name === '@observablehq/inputs') {
+      installDom();
+      return require('@observablehq/inputs') as Record<string, unknown>;
+    }
+    if (name === '@observablehq/plot') {
+      const { document } = installDom();
+      return withDocument(require('@observablehq/plot') as Parameters<typeof withDocument>[0], document as unknown as Document);
+    }
+    return load(specifier);
+  };
+}
+
+/** A value's SVG form: its display forms' `svg`, or a figure's (Plot) as a standalone document. */
+function svgForm(value: unknown): string | undefined {
+  const forms = displayForms(value);
+  if (forms) return forms.svg;
+  if (!isDomNode(value) || value.nodeType !== 1 || !isFigure(value as Element)) return undefined;
+  const serializer = new (installDom().XMLSerializer)();
+  return figureSvg(value as Element, (node) => serializer.serializeToString(node as never));
 }
 
 /**

@@ -50,7 +50,7 @@ export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000,
   });
   child.stdout?.pipe(log, { end: false });
   const stderr = watchStderr(child.stderr, log);
-  child.send({ source, path, set, loopBudgetMs });
+  child.send({ source, path, set, loopBudgetMs, svg: outDir !== undefined });
 
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve) => {

@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { headlessInputs } from '../../src/runtime/headless-inputs.ts';
-import { headlessPlot } from '../../src/runtime/headless-plot.ts';
+import { rich } from '../../src/runtime/display.ts';
+import { installDom } from '../../src/runtime/headless-dom.ts';
+import { setFromText, type InputElement } from '../../src/runtime/headless-inputs.ts';
 import { runLessonHeadless } from '../../src/runtime/headless.ts';
 import { formatValue } from '../../src/runtime/text.ts';
 
@@ -71,35 +75,79 @@ describe('runLessonHeadless', () => {
     expect(result.cells.map((c) => c.values)).toEqual([['epoch = 1', 'epoch = 2', 'epoch = 3'], ['"epoch 1"', '"epoch 2"', '"epoch 3"'], ['"first"', '"last"']]);
   });
 
-  it('runs Plot calls without a DOM', async () => {
-    const result = await runLessonHeadless({ source: lesson('Plot.plot({ marks: [Plot.lineY([1, 2, 3]), Plot.dot(pts)] })', 'const pts = [[0, 1]]') });
-    expect(result.cells[0].outputs).toEqual(['Plot(lineY[3], dot[1])']);
+  it('draws Plot figures with the real Plot: a line of text, and an SVG file per figure with outDir', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'lectern-figures-'));
+    try {
+      const result = await runLessonHeadless({
+        source: lesson('Plot.plot({ title: "Loss", x: { label: "Epoch" }, marks: [Plot.lineY([0.9, 0.6, 0.45], { x: [1, 2, 3] }), Plot.dot(pts)] })', 'const pts = [[1, 0.5], [2, 0.7]]', 'display(Plot.dot(pts).plot()); display(Plot.lineY([1, 2]).plot())'),
+        outDir,
+      });
+      expect(result.cells[0].outputs).toEqual(['Loss — Plot 640×400: line (1), dot (2) · x "Epoch →" 1.0–3.0 · y 0.45–0.90']);
+      expect(result.cells[0].files).toEqual([join(outDir, 'cell-1.svg')]);
+      expect(result.cells[2].files).toEqual([join(outDir, 'cell-3.svg'), join(outDir, 'cell-3-2.svg')]);
+      const svg = readFileSync(join(outDir, 'cell-1.svg'), 'utf8');
+      expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      expect(svg).toContain('>Loss</text>'); // the figure's HTML title, drawn in the SVG
+      expect(svg.match(/<circle /g)).toHaveLength(2);
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives cells a DOM, as the page does', async () => {
+    const result = await runLessonHeadless({
+      source: lesson('const p = document.createElement("p"); p.append("made in a cell"); display(p)', 'typeof window', 'new Event("input") instanceof Event'),
+    });
+    expect(result.cells.map((c) => c.outputs)).toEqual([['made in a cell'], ['"undefined"'], ['true']]);
   });
 });
 
-describe('headless inputs', () => {
-  it('parse --set text like the input would', () => {
-    expect(headlessInputs.range([0, 1]).parse('0.25')).toBe(0.25);
-    expect(() => headlessInputs.range([0, 1]).parse('x')).toThrow('expected a number, got "x"');
-    expect(() => headlessInputs.range([0, 1]).parse('2')).toThrow('2 is outside [0, 1]');
-    expect(headlessInputs.select([1, 2, 3]).parse('2')).toBe(2);
-    expect(headlessInputs.toggle().parse('yes')).toBe(true);
-    expect(headlessInputs.checkbox(['a', 'b', 'c']).parse('a, c')).toEqual(['a', 'c']);
-    expect(headlessInputs.text().parse('hello')).toBe('hello');
+// @observablehq/inputs ships no types: each factory takes data and options and returns a form with a value.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped package, see above
+type InputsModule = Record<string, (...args: any[]) => InputElement>;
+installDom(); // before Inputs load: they build elements with the global document
+const Inputs = (await import('@observablehq/inputs' as string)) as InputsModule;
+
+describe('headless Inputs (the real @observablehq/inputs on happy-dom)', () => {  const text = (value: unknown) => formatValue(value, { quoteStrings: true });
+
+  it('start from the values the page gives', () => {
+    expect(Inputs.select(['a', 'b'], { multiple: true }).value).toEqual([]);
+    expect(Inputs.toggle({ values: [1, 0] }).value).toBe(0);
+    expect(Inputs.form({ a: Inputs.range([0, 1], { value: 0.3 }), b: Inputs.text({ value: 'x' }) }).value).toEqual({ a: 0.3, b: 'x' });
+    expect(Inputs.date({ value: '2024-03-01' }).value).toEqual(new Date('2024-03-01'));
+    expect(Inputs.number().value).toBeUndefined();
+    expect(Inputs.select(new Map([['one', 1], ['two', 2]]), { format: ([k]: [string]) => k.toUpperCase(), value: 2 }).value).toBe(2);
+    expect(Inputs.range([0, 10], { step: 3 }).value).toBe(6); // the midpoint, rounded to the step
+    expect(Inputs.range([0, 0.9], { step: 0.05, value: 0.5 }).value).toBe(0.5);
   });
 
-  it('stand in for any other input with its value option', () => {
-    const table = headlessInputs.table([{ a: 1 }], { label: 'Rows', value: [] });
-    expect(String(table)).toBe('Rows: []');
-    expect(headlessInputs.date({ label: 'Day' }).value).toBeNull();
+  it('show as "label: value", never doubling the label\'s colon', () => {
+    expect(formatValue(Inputs.select(['x', 'y'], { label: 'Team:' }))).toBe('Team: "x"');
+    expect(formatValue(Inputs.range([0, 1], { label: 'Dropout', value: 0.25 }))).toBe('Dropout: 0.25');
+    expect(formatValue(Inputs.button('Go'))).toBe('Go: 0');
+    expect(formatValue(Inputs.toggle())).toBe('toggle: false');
   });
 
-  it('start from the same values as Observable Inputs', () => {
-    expect(headlessInputs.range([0, 10]).value).toBe(5);
-    expect(headlessInputs.range([0, 10], { step: 3 }).value).toBe(6);
-    expect(headlessInputs.select(['a', 'b']).value).toBe('a');
-    expect(headlessInputs.radio(['a', 'b']).value).toBeNull();
-    expect(headlessInputs.toggle().value).toBe(false);
+  it('take --set text as a reader sets them, with a clear message when it does not fit', () => {
+    const set = (input: InputElement, value: string): unknown => (setFromText(input, value), input.value);
+    expect(set(Inputs.range([0, 1], { step: 0.05 }), '0.25')).toBe(0.25);
+    expect(() => set(Inputs.range([0, 1]), 'x')).toThrow('expected a number, got "x"');
+    expect(() => set(Inputs.range([0, 1]), '2')).toThrow('2 is outside [0, 1]');
+    expect(set(Inputs.range([-1, 1]), '-0.5')).toBe(-0.5);
+    expect(set(Inputs.select([1, 2, 3]), '2')).toBe(2);
+    expect(() => set(Inputs.select(['wasm', 'cpu']), 'tpu')).toThrow('"tpu" is not one of "wasm", "cpu"');
+    expect(set(Inputs.select(['a', 'b', 'c'], { multiple: true }), 'a, c')).toEqual(['a', 'c']);
+    expect(set(Inputs.select(new Map([['one', 1], ['two', 2]]), { format: ([k]: [string]) => k.toUpperCase() }), 'TWO')).toBe(2);
+    expect(set(Inputs.checkbox(['a', 'b', 'c']), 'b,c')).toEqual(['b', 'c']);
+    expect(set(Inputs.radio(['a', 'b']), 'b')).toBe('b');
+    expect(set(Inputs.toggle(), 'yes')).toBe(true);
+    expect(set(Inputs.toggle({ values: [1, 0] }), '1')).toBe(1);
+    expect(set(Inputs.toggle({ values: ['on', 'off'] }), 'off')).toBe('off');
+    expect(set(Inputs.text(), 'hello')).toBe('hello');
+    expect(set(Inputs.date(), '2024-05-06')).toEqual(new Date('2024-05-06'));
+    expect(() => set(Inputs.date(), 'May 6')).toThrow('"May 6" is not a valid date (write YYYY-MM-DD)');
+    expect(set(Inputs.button('Go'), '3')).toBe(3);
+    expect(text(Inputs.color({ value: '#FF0000' }).value)).toBe('"#ff0000"');
   });
 });
 
@@ -111,7 +159,14 @@ describe('formatValue', () => {
     expect(formatValue([1, 2])).toBe('[ 1, 2 ]');
     expect(formatValue(new TypeError('bad'))).toBe('TypeError: bad');
     expect(formatValue(function fit() {})).toBe('ƒ fit()');
-    expect(formatValue(headlessPlot.plot({ marks: [] }))).toBe('Plot(no marks)');
     expect(formatValue(undefined)).toBe('undefined');
+  });
+
+  it('shows a displayable value\'s text form, and HTML as text laid out in lines', () => {
+    expect(formatValue(rich({ text: 'plain form', html: '<b>rich form</b>' }))).toBe('plain form');
+    const { document } = installDom();
+    const card = document.createElement('section');
+    card.innerHTML = '<h4>Overfitting</h4><p>Why:</p><ul><li>a gap</li><li>of 20%</li></ul><table><tr><td>a</td><td>1</td></tr></table><style>p{}</style>';
+    expect(formatValue(card)).toBe('Overfitting\nWhy:\n- a gap\n- of 20%\na | 1');
   });
 });
