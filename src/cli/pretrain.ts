@@ -14,12 +14,15 @@ import { accuracy } from '../ml/accuracy.ts';
 import { loadManifest, loadRawSplit, type RawSplit } from '../ml/data/load.ts';
 import { mobileNetV2 } from '../ml/mobilenetv2.ts';
 import { recalibrateBatchNorm, setBatchNormMomentum, stepsPerEpoch, trainEpoch, type PretrainSettings } from '../ml/pretrain.ts';
+import { createTrainer, type Trainer } from '../ml/train-step.ts';
+import type { AdamState } from '../ml/adam.ts';
+import { FASHION_MNIST_CLASSES, TASK_LABELS } from '../ml/data/manifest.ts';
 import { encodeModel, loadPretrained, saveModel, type PretrainedMetadata, type Quantization } from '../ml/weights.ts';
 import { progressBar } from './progress.ts';
 
 const USAGE = `Usage: lectern pretrain [options]
 
-Pretrains MobileNetV2 (alpha 1.0) from scratch on the source task (${'Trouser, Dress, Sandal, Sneaker, Bag, Ankle boot'}).
+Pretrains MobileNetV2 (alpha 1.0) from scratch on the source task (${TASK_LABELS.source.map((l) => FASHION_MNIST_CLASSES[l]).join(', ')}).
 
 Options:
   --epochs N          epochs of the learning-rate schedule (default 3)
@@ -29,6 +32,8 @@ Options:
   --size N            input side (default 32)
   --limit N           train images per epoch (default all)
   --bn-momentum X     BatchNormalization momentum while pretraining (default 0.99)
+  --shift N           random shift of up to N pixels each way (default 2; 0: none)
+  --no-flip           no random left-right mirroring (default: mirror half the images)
   --seed N            weight initialisation and shuffle seed (default 1)
   --val-limit N       validation images checked after each epoch (default 2000)
   --quantization Q    auto | float32 | float16 | uint8 (default auto: smallest within 0.5 points)
@@ -40,6 +45,8 @@ Options:
 `;
 
 interface Options extends PretrainSettings {
+  shift: number;
+  flip: boolean;
   stopAfter: number | undefined;
   bnMomentum: number;
   valLimit: number;
@@ -77,6 +84,8 @@ function parseOptions(args: string[]): Options | string {
       size: { type: 'string', default: '32' },
       limit: { type: 'string' },
       'bn-momentum': { type: 'string', default: '0.99' },
+      shift: { type: 'string', default: '2' },
+      'no-flip': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       'val-limit': { type: 'string', default: '2000' },
       quantization: { type: 'string', default: 'auto' },
@@ -112,6 +121,8 @@ function parseOptions(args: string[]): Options | string {
     ...(values.limit === undefined ? {} : { limit: integer('limit', values.limit, 1) }),
     seed: integer('seed', values.seed, 0),
     bnMomentum: positive('bn-momentum', values['bn-momentum']),
+    shift: integer('shift', values.shift, 0),
+    flip: !values['no-flip'],
     valLimit: integer('val-limit', values['val-limit'], 1),
     quantization: values.quantization as Options['quantization'],
     out: values.out,
@@ -123,7 +134,8 @@ function parseOptions(args: string[]): Options | string {
 }
 
 function settingsOf(o: Options): CheckpointState['settings'] {
-  return { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, size: o.size, seed: o.seed, bnMomentum: o.bnMomentum, ...(o.limit === undefined ? {} : { limit: o.limit }) };
+  const augment = o.shift > 0 || o.flip ? { shift: o.shift, flip: o.flip } : false;
+  return { epochs: o.epochs, batchSize: o.batchSize, learningRate: o.learningRate, size: o.size, seed: o.seed, bnMomentum: o.bnMomentum, augment, ...(o.limit === undefined ? {} : { limit: o.limit }) };
 }
 
 async function readState(dir: string): Promise<CheckpointState | undefined> {
@@ -134,23 +146,42 @@ async function readState(dir: string): Promise<CheckpointState | undefined> {
   }
 }
 
-async function saveCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.AdamOptimizer, state: CheckpointState, classes: string[]): Promise<void> {
+async function saveCheckpoint(dir: string, model: tf.LayersModel, trainer: Trainer, state: CheckpointState, classes: string[]): Promise<void> {
   await saveModel(model, join(dir, 'model'), {
     quantization: 'float32',
     metadata: { architecture: 'MobileNetV2', alpha: 1, inputSize: state.settings.size, classes },
   });
-  const { data, specs } = await tf.io.encodeWeights(await optimizer.getWeights());
+  // Adam's moments by the Keras names of the weights they belong to, so a resumed run continues
+  // exactly where this one stopped (a fresh Adam would restart its bias correction).
+  const saved = trainer.optimizer.saveState(trainer.variables);
+  const named: { name: string; tensor: tf.Tensor }[] = [];
+  saved.moments.forEach((moments, i) => {
+    if (!moments) return;
+    const name = model.trainableWeights[i]!.originalName;
+    named.push({ name: `${name}/m`, tensor: moments.m }, { name: `${name}/v`, tensor: moments.v });
+  });
+  const { data, specs } = await tf.io.encodeWeights(named);
+  tf.dispose(named.map((n) => n.tensor));
   await writeFile(join(dir, 'optimizer.bin'), new Uint8Array(data));
-  await writeFile(join(dir, 'optimizer.json'), JSON.stringify(specs));
+  await writeFile(join(dir, 'optimizer.json'), JSON.stringify({ iterations: saved.iterations, specs }));
   await writeFile(join(dir, 'state.json'), `${JSON.stringify(state, null, 2)}\n`); // last: marks the checkpoint complete
 }
 
-async function restoreOptimizer(dir: string, optimizer: tf.AdamOptimizer): Promise<void> {
-  const specs = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as tf.io.WeightsManifestEntry[];
+async function restoreOptimizer(dir: string, model: tf.LayersModel, trainer: Trainer): Promise<void> {
+  const { iterations, specs } = JSON.parse(await readFile(join(dir, 'optimizer.json'), 'utf8')) as { iterations: number; specs: tf.io.WeightsManifestEntry[] };
+  if (!Number.isInteger(iterations) || !Array.isArray(specs)) throw new Error(`${join(dir, 'optimizer.json')} is not a Lectern optimizer checkpoint`);
   const bytes = await readFile(join(dir, 'optimizer.bin'));
   const tensors = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
-  await optimizer.setWeights(specs.map((spec) => ({ name: spec.name, tensor: tensors[spec.name]! })));
-  tf.dispose(tensors);
+  const moments: AdamState['moments'] = model.trainableWeights.map((weight) => {
+    const m = tensors[`${weight.originalName}/m`];
+    const v = tensors[`${weight.originalName}/v`];
+    return m && v ? { m, v } : null;
+  });
+  try {
+    trainer.optimizer.restoreState(trainer.variables, { iterations, moments });
+  } finally {
+    tf.dispose(tensors);
+  }
 }
 
 /** Test accuracy of the model stored at each precision; picks the smallest within 0.5 points of float32. */
@@ -181,7 +212,7 @@ function modelCard(args: {
   const s = state.settings;
   const pct = (x: number | undefined) => (x === undefined ? '—' : `${(x * 100).toFixed(2)}%`);
   const command = ['npm run pretrain --', `--epochs ${s.epochs}`, `--batch-size ${s.batchSize}`, `--lr ${s.learningRate}`, `--size ${s.size}`,
-    ...(epochsRun < s.epochs ? [`--stop-after ${epochsRun}`] : []), ...(s.limit ? [`--limit ${s.limit}`] : []), `--bn-momentum ${s.bnMomentum}`, `--seed ${s.seed}`, `--quantization ${o.quantization}`].join(' ');
+    ...(epochsRun < s.epochs ? [`--stop-after ${epochsRun}`] : []), ...(s.limit ? [`--limit ${s.limit}`] : []), `--bn-momentum ${s.bnMomentum}`, `--shift ${s.augment ? s.augment.shift ?? 2 : 0}`, ...(s.augment && s.augment.flip === false || !s.augment ? ['--no-flip'] : []), `--seed ${s.seed}`, `--quantization ${o.quantization}`].join(' ');
   const minutes = (state.seconds / 60).toFixed(1);
   return `# Pretrained MobileNetV2 (source task)
 
@@ -195,7 +226,8 @@ Made by \`npm run pretrain\` (src/cli/pretrain.ts). Do not edit by hand.
 | Train images | ${Math.min(s.limit ?? train.count, train.count)} per epoch of ${train.count} |
 | Input | ${s.size}×${s.size}×3, Fashion-MNIST's 28×28 resized bilinearly, gray replicated to 3 channels, scaled to [-1, 1] |
 | Epochs | ${epochsRun}${epochsRun < s.epochs ? ` of a ${s.epochs}-epoch learning-rate schedule (stopped early to fit the time budget)` : ''}, batch size ${s.batchSize} |
-| Optimizer | Adam, learning rate ${s.learningRate} with cosine decay to 0; sparse categorical cross-entropy |
+| Optimizer | Adam, learning rate ${s.learningRate} with cosine decay to 0; sparse categorical cross-entropy; Lectern's own training step (src/ml/train-step.ts) |
+| Augmentation | ${s.augment ? [s.augment.shift ? `random shifts of up to ${s.augment.shift} px each way` : '', s.augment.flip ? 'left-right mirroring of half the images' : ''].filter(Boolean).join(', ') : 'none'} |
 | BatchNormalization | momentum ${s.bnMomentum} while pretraining; moving mean and variance then re-estimated for the final weights over 40 batches of 64 training images (their running averages lag far behind a short pretraining); the rebuilt model uses Keras's 0.999 |
 | Backend | ${backend.replace(/\.$/, "")}, Node ${process.version} |
 | Wall time | ${minutes} min of training (over all resumed runs) |
@@ -249,15 +281,12 @@ export async function run(args: string[]): Promise<number> {
 
   let state: CheckpointState = { epoch: 0, settings: settingsOf(o), history: [], seconds: 0 };
   let model: tf.LayersModel;
-  const optimizer = tf.train.adam(o.learningRate);
   const saved = o.resume ? await readState(o.checkpoint) : undefined;
   if (o.resume && !saved) console.log(`pretrain: no checkpoint in ${o.checkpoint}; starting from scratch`);
   if (saved) {
     // Settings come from the checkpoint, except the number of epochs, which may be extended.
     state = { ...saved, settings: { ...saved.settings, epochs: o.epochs } };
     model = (await loadPretrained({ dir: join(o.checkpoint, 'model') })).model;
-    await restoreOptimizer(o.checkpoint, optimizer);
-    console.log(`pretrain: resuming after epoch ${state.epoch} (${(state.seconds / 60).toFixed(1)} min so far)`);
   } else {
     await rm(o.checkpoint, { recursive: true, force: true });
     await mkdir(o.checkpoint, { recursive: true });
@@ -265,7 +294,11 @@ export async function run(args: string[]): Promise<number> {
   }
   const settings = state.settings;
   setBatchNormMomentum(model, settings.bnMomentum);
-  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  const trainer = createTrainer(model, { learningRate: settings.learningRate });
+  if (saved) {
+    await restoreOptimizer(o.checkpoint, model, trainer);
+    console.log(`pretrain: resuming after epoch ${state.epoch} (${(state.seconds / 60).toFixed(1)} min so far)`);
+  }
 
   const steps = stepsPerEpoch(train.count, settings);
   const lastEpoch = Math.min(settings.epochs, o.stopAfter ?? settings.epochs);
@@ -273,7 +306,7 @@ export async function run(args: string[]): Promise<number> {
     const started = performance.now();
     const bar = progressBar({ total: steps, label: `epoch ${epoch + 1}/${settings.epochs}` });
     const logs = await trainEpoch({
-      model, optimizer, train, settings, epoch,
+      trainer, train, settings, epoch,
       onStep: (step, l) => bar.update(step, `loss ${l.loss.toFixed(4)} acc ${(l.accuracy * 100).toFixed(1)}% lr ${l.learningRate.toExponential(2)}`),
     });
     // The checkpoint keeps the recalibrated statistics: they serve inference, and training
@@ -283,7 +316,7 @@ export async function run(args: string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     bar.finish(`loss ${logs.loss.toFixed(4)} acc ${(logs.accuracy * 100).toFixed(1)}% val acc ${(valAccuracy * 100).toFixed(1)}%`);
     state = { ...state, epoch: epoch + 1, history: [...state.history, { epoch: epoch + 1, ...logs, valAccuracy, seconds, recalibrated: true }], seconds: state.seconds + seconds };
-    await saveCheckpoint(o.checkpoint, model, optimizer, state, train.classes);
+    await saveCheckpoint(o.checkpoint, model, trainer, state, train.classes);
     console.log(`pretrain: checkpoint after epoch ${epoch + 1} in ${o.checkpoint}`);
   }
 
@@ -301,6 +334,6 @@ export async function run(args: string[]): Promise<number> {
   await writeFile(join(o.out, '..', 'MODEL.md'), card);
   console.log(`pretrain: wrote ${o.out} (${quantization}) and ${join(o.out, '..', 'MODEL.md')}; source test accuracy ${(accuracies[quantization]! * 100).toFixed(2)}%`);
   model.dispose();
-  optimizer.dispose();
+  trainer.dispose();
   return 0;
 }

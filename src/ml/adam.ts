@@ -18,11 +18,24 @@ export interface AdamArgs {
   epsilon?: number;
 }
 
+/** Adam's state, by position in the variable list it was saved with: what a resumed run needs. */
+export interface AdamState {
+  iterations: number;
+  /** First and second moments of each variable, in `variables` order (null: never updated). */
+  moments: ({ m: tf.Tensor; v: tf.Tensor } | null)[];
+}
+
 export interface Adam {
   /** Applies one step: each variable moves by its gradient (same order as `variables`). */
   apply(gradients: ReadonlyMap<tf.Variable, tf.Tensor>): void;
   /** Steps applied so far. */
   readonly iterations: number;
+  /** Step size of the next steps: a schedule sets it before each step. */
+  learningRate: number;
+  /** Copies of the moments of `variables` (the caller owns them) and the step count. */
+  saveState(variables: readonly tf.Variable[]): AdamState;
+  /** Continues from a saved state: moments are copied, by position, onto `variables`. */
+  restoreState(variables: readonly tf.Variable[], state: AdamState): void;
   /** Frees the moments. Idempotent. */
   dispose(): void;
 }
@@ -46,7 +59,7 @@ function update(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tenso
 }
 
 export function createAdam(args: AdamArgs = {}): Adam {
-  const learningRate = args.learningRate ?? 0.001;
+  let learningRate = args.learningRate ?? 0.001;
   const beta1 = args.beta1 ?? 0.9;
   const beta2 = args.beta2 ?? 0.999;
   const epsilon = args.epsilon ?? 1e-7;
@@ -56,9 +69,51 @@ export function createAdam(args: AdamArgs = {}): Adam {
   // tfjs keeps β1ᵗ and β2ᵗ as float32 variables multiplied every step: the same products here.
   let power1 = Math.fround(beta1);
   let power2 = Math.fround(beta2);
+  const powersAfter = (steps: number) => {
+    let p1 = Math.fround(beta1);
+    let p2 = Math.fround(beta2);
+    for (let i = 0; i < steps; i++) {
+      p1 = Math.fround(p1 * Math.fround(beta1));
+      p2 = Math.fround(p2 * Math.fround(beta2));
+    }
+    return [p1, p2] as const;
+  };
   return {
     get iterations() {
       return iterations;
+    },
+    get learningRate() {
+      return learningRate;
+    },
+    set learningRate(value: number) {
+      if (!(value > 0)) throw new RangeError(`Adam: learningRate must be positive, got ${value}`);
+      learningRate = value;
+    },
+    saveState(variables) {
+      return {
+        iterations,
+        moments: variables.map((variable) => {
+          const state = moments.get(variable);
+          return state ? { m: state.m.clone(), v: state.v.clone() } : null;
+        }),
+      };
+    },
+    restoreState(variables, state) {
+      if (state.moments.length !== variables.length) {
+        throw new Error(`Adam: the saved state has ${state.moments.length} variables, the model ${variables.length}`);
+      }
+      variables.forEach((variable, i) => {
+        const saved = state.moments[i];
+        if (!saved) return;
+        if (saved.m.shape.join() !== variable.shape.join()) {
+          throw new Error(`Adam: saved moments of variable ${i} have shape [${saved.m.shape}], ${variable.name} has [${variable.shape}]`);
+        }
+        const old = moments.get(variable);
+        if (old) tf.dispose([old.m, old.v]);
+        moments.set(variable, { m: tf.keep(saved.m.clone()), v: tf.keep(saved.v.clone()) });
+      });
+      iterations = state.iterations;
+      [power1, power2] = powersAfter(iterations);
     },
     apply(gradients) {
       const attrs: AdamUpdateAttrs = { learningRate, beta1, beta2, epsilon, correction1: 1 - power1, correction2: 1 - power2 };

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { IMAGE_BYTES } from './data/manifest.ts';
 import { seededRandom, shuffleInPlace } from './data/random.ts';
 import { toLabeledImages, type RawSplit } from './data/load.ts';
+import { augmentImages, type AugmentArgs } from './data/augment.ts';
+import { createEpochTotals, type Trainer } from './train-step.ts';
 
 export interface PretrainSettings {
   /** Input side. Default 32. */
@@ -18,8 +20,10 @@ export interface PretrainSettings {
   epochs: number;
   /** Train images used per epoch (first `limit` of the shuffled split). Default all. */
   limit?: number;
-  /** Seed of the per-epoch shuffles. */
+  /** Seed of the per-epoch shuffles and augmentation. */
   seed: number;
+  /** Random shifts and mirroring of the training images. Default: none. */
+  augment?: AugmentArgs | false;
 }
 
 /** Cosine decay from `peak` to 0 over `total` steps. */
@@ -60,37 +64,47 @@ export function setBatchNormMomentum(model: tf.LayersModel, momentum: number): v
 }
 
 export interface EpochArgs {
-  model: tf.LayersModel;
-  optimizer: tf.AdamOptimizer;
+  /** The project's trainer (src/ml/train-step.ts) over the model being pretrained. */
+  trainer: Trainer;
   train: RawSplit;
   settings: PretrainSettings;
   epoch: number;
-  /** Called after each step with the step number within the epoch (1-based) and the running means. */
+  /** Called every few steps with the step number within the epoch (1-based) and the running means. */
   onStep?: (step: number, logs: { loss: number; accuracy: number; learningRate: number }) => void;
+  /** Steps between two onStep calls (each reads the backend once). Default 20. */
+  reportEvery?: number;
 }
 
-/** Trains one epoch; returns the mean loss and accuracy over its steps. */
-export async function trainEpoch({ model, optimizer, train, settings, epoch, onStep }: EpochArgs): Promise<{ loss: number; accuracy: number }> {
+/** Trains one epoch; returns the mean loss and accuracy over its images (training mode). */
+export async function trainEpoch({ trainer, train, settings, epoch, onStep, reportEvery = 20 }: EpochArgs): Promise<{ loss: number; accuracy: number }> {
   const order = epochOrder(train.count, settings.seed, epoch, settings.limit);
   const steps = stepsPerEpoch(train.count, settings);
   const totalSteps = steps * settings.epochs;
-  let lossSum = 0;
-  let accuracySum = 0;
-  for (let step = 0; step < steps; step++) {
-    const learningRate = cosineLearningRate(settings.learningRate, epoch * steps + step, totalSteps);
-    // AdamOptimizer reads learningRate on every step; tfjs declares it protected, not readonly.
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
-    const batch = gather(train, order.slice(step * settings.batchSize, (step + 1) * settings.batchSize));
-    const { x, y } = toLabeledImages(batch, { size: settings.size });
-    const target = y.reshape([batch.count, 1]).toFloat(); // sparse labels: tfjs's loss wants float32 [n, 1]
-    const [loss, accuracy] = (await model.trainOnBatch(x, target)) as number[];
-    tf.dispose([x, y, target]);
-    if (!Number.isFinite(loss)) throw new Error(`pretrain: loss became ${loss} at epoch ${epoch + 1}, step ${step + 1}; lower --lr`);
-    lossSum += loss!;
-    accuracySum += accuracy!;
-    onStep?.(step + 1, { loss: lossSum / (step + 1), accuracy: accuracySum / (step + 1), learningRate });
+  const random = seededRandom(settings.seed * 7919 + epoch + 1);
+  const totals = createEpochTotals();
+  try {
+    for (let step = 0; step < steps; step++) {
+      const learningRate = Math.max(cosineLearningRate(settings.learningRate, epoch * steps + step, totalSteps), 1e-12);
+      trainer.optimizer.learningRate = learningRate;
+      const batch = gather(train, order.slice(step * settings.batchSize, (step + 1) * settings.batchSize));
+      if (settings.augment) augmentImages(batch.images, batch.count, random, settings.augment);
+      const { x, y } = toLabeledImages(batch, { size: settings.size });
+      const labels = tf.cast(y, 'float32') as tf.Tensor1D;
+      const { loss, correct } = trainer.step([x], labels);
+      tf.dispose([x, y, labels]);
+      totals.add(loss, correct, batch.count);
+      if (onStep && ((step + 1) % reportEvery === 0 || step + 1 === steps)) {
+        const logs = await totals.read();
+        if (!Number.isFinite(logs.loss)) throw new Error(`pretrain: loss became ${logs.loss} by epoch ${epoch + 1}, step ${step + 1}; lower --lr`);
+        onStep(step + 1, { ...logs, learningRate });
+      }
+    }
+    const logs = await totals.read();
+    if (!Number.isFinite(logs.loss)) throw new Error(`pretrain: loss became ${logs.loss} in epoch ${epoch + 1}; lower --lr`);
+    return logs;
+  } finally {
+    totals.dispose();
   }
-  return { loss: lossSum / steps, accuracy: accuracySum / steps };
 }
 
 export interface RecalibrateArgs {

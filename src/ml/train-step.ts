@@ -10,7 +10,7 @@
  * batch's loss and correct count stay tensors, summed on the backend, read once per epoch.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createAdam, type AdamArgs } from './adam.ts';
+import { createAdam, type Adam, type AdamArgs } from './adam.ts';
 
 /** Probabilities clipped as tfjs-layers's sparse cross-entropy does (its epsilon, 1e-7). */
 const EPSILON = 1e-7;
@@ -71,6 +71,10 @@ export interface Trainer {
   step(inputs: tf.Tensor[], labels: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar };
   /** Summed loss and correct count of a batch in inference mode (Dropout off, moving statistics). */
   evaluate(inputs: tf.Tensor[], labels: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar };
+  /** The optimizer: a schedule sets its learning rate, a checkpoint saves its state. */
+  readonly optimizer: Adam;
+  /** The variables it updates, in the model's trainable-weight order. */
+  readonly variables: readonly tf.Variable[];
   /** Frees the optimizer's state (never the model). */
   dispose(): void;
 }
@@ -82,6 +86,8 @@ export function createTrainer(model: tf.LayersModel, adam: AdamArgs = {}): Train
   const forward = (inputs: tf.Tensor[], training: boolean) =>
     model.apply(inputs.length === 1 ? inputs[0] : inputs, { training }) as tf.Tensor2D;
   return {
+    optimizer,
+    variables,
     step(inputs, labels) {
       let probabilities: tf.Tensor2D | null = null;
       const { value, grads } = tf.variableGrads(() => {
