@@ -1,98 +1,137 @@
 /**
- * The point of transfer learning, measured: the lesson's head (GlobalAveragePooling2D → Dropout →
- * Dense(128, relu) → Dropout → Dense(4, softmax)) trained with the base frozen, on the target task,
- * from the shipped pretrained base and from a randomly initialised one, same data, settings, seed
- * and epochs. Also times the frozen features at two input sizes (the lesson's re-run cost).
+ * What the pretrained base buys, measured on the lesson's own path (src/course: loadImages, train,
+ * trainFromScratch, the lesson's diagnosis), on several seeds: the rows issue 11 asks for, side by
+ * side in one run. Each row prints best and last validation accuracy, the train − validation gap,
+ * the highest validation loss against ln(classes), the rise of validation loss after its best
+ * epoch, seconds (cold, and warm: the same run again with the frozen features cached) and the
+ * lesson's diagnosis.
  *
- *   npx tsx bench/transfer.ts [--train 2000] [--validation 1000] [--epochs 10] [--dropout 0.2]
- *                             [--model public/models/pretrained] [--sizes 32,48] [--size N] [--json out.json]
+ *   npx tsx bench/transfer.ts [--seeds 0,1,2] [--only 'head;scratch'] [--model DIR] [--data DIR]
+ *                             [--validation 500] [--json out.json]
  *
- * --size runs the heads at another input size than the base was pretrained at (default: the same).
+ * "scratch" rows train the from-scratch CNN for the wall time of the row named by `budgetOf`.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/ml/backend.ts';
-import { loadSplit } from '../src/ml/data/load.ts';
-import { fineTuneToEnd } from '../src/ml/finetune.ts';
 import { mobileNetV2 } from '../src/ml/mobilenetv2.ts';
-import { loadPretrained } from '../src/ml/weights.ts';
+import { loadPretrainedBase } from '../src/ml/weights.ts';
+import { COURSE, loadImages, train, type Training } from '../src/course/fine-tuning.ts';
+import { trainFromScratch } from '../src/course/scratch.ts';
+import { courseDiagnosis } from '../src/course/diagnosis.ts';
 
 const { values } = parseArgs({
   options: {
-    train: { type: 'string', default: '2000' },
-    validation: { type: 'string', default: '1000' },
-    epochs: { type: 'string', default: '10' },
-    dropout: { type: 'string', default: '0.2' },
+    seeds: { type: 'string', default: '0,1,2' },
+    only: { type: 'string' },
     model: { type: 'string', default: 'public/models/pretrained' },
-    sizes: { type: 'string', default: '32,48' },
-    size: { type: 'string' },
     data: { type: 'string', default: 'public/data' },
+    validation: { type: 'string', default: String(COURSE.validationImages) },
     json: { type: 'string' },
   },
 });
-const trainCount = Number(values.train);
-const validationCount = Number(values.validation);
-const epochs = Number(values.epochs);
-const dropout = Number(values.dropout);
-const sizes = values.sizes.split(',').map(Number);
 
-const status = await selectBackend('wasm');
-console.log(`transfer: ${status.message}`);
-
-interface Run { base: string; bestValAccuracy: number; finalValAccuracy: number; valAccuracies: number[]; seconds: number }
-
-async function headOnFrozenBase(name: string, base: tf.LayersModel, size: number): Promise<Run> {
-  const train = await loadSplit({ task: 'target', split: 'train', size, limit: trainCount, dir: values.data });
-  const validation = await loadSplit({ task: 'target', split: 'validation', size, limit: validationCount, dir: values.data });
-  const started = performance.now();
-  const result = await fineTuneToEnd({ base, trainableLast: 0, dropout, epochs, data: { train, validation }, seed: 0, cache: null });
-  const seconds = (performance.now() - started) / 1000;
-  const valAccuracies = result.history.logs.map((log) => log.val_accuracy);
-  result.dispose();
-  tf.dispose([train.x, train.y, validation.x, validation.y]);
-  const run = { base: name, bestValAccuracy: Math.max(...valAccuracies), finalValAccuracy: valAccuracies.at(-1)!, valAccuracies, seconds };
-  console.log(`transfer: ${name.padEnd(10)} val accuracy by epoch ${valAccuracies.map((a) => (a * 100).toFixed(1)).join(' ')} | best ${(run.bestValAccuracy * 100).toFixed(1)}% | ${seconds.toFixed(1)} s`);
-  return run;
+interface Row {
+  label: string;
+  base: 'pretrained' | 'random' | 'scratch';
+  trainableLast?: number;
+  batchNorm?: 'batch' | 'moving';
+  learningRate?: number;
+  headEpochs?: number;
+  dropout?: number;
+  train?: number;
+  epochs?: number;
+  /** Also time a second, warm run (features cached). */
+  warm?: boolean;
+  /** scratch rows: train for the wall time of this row. */
+  budgetOf?: string;
 }
 
-/** Seconds to compute the frozen base's features for `count` images at `size` (what a lesson re-run pays once per cut). */
-async function featureSeconds(size: number, count: number): Promise<number> {
-  const base = mobileNetV2({ inputShape: [size, size, 3], alpha: 1.0, includeTop: false, seed: 3 });
-  const { x, y } = await loadSplit({ task: 'target', split: 'train', size, limit: count, dir: values.data });
-  const started = performance.now();
-  for (let start = 0; start < count; start += 256) {
-    const batch = x.slice([start, 0, 0, 0], [Math.min(256, count - start), size, size, 3]);
-    const features = base.predict(batch) as tf.Tensor;
-    await features.data();
-    tf.dispose([batch, features]);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  tf.dispose([x, y]);
-  base.dispose();
-  return seconds;
-}
-
-const before = tf.memory().numTensors;
-const loadStarted = performance.now();
-const { model: pretrained, metadata } = await loadPretrained({ dir: values.model, includeTop: false, ...(values.size ? { inputSize: Number(values.size) } : {}) });
-const size = values.size ? Number(values.size) : metadata.inputSize;
-const loadSeconds = (performance.now() - loadStarted) / 1000;
-console.log(`transfer: loaded the pretrained base (${metadata.quantization}) from ${values.model} in ${(loadSeconds * 1000).toFixed(0)} ms`);
-const random = mobileNetV2({ inputShape: [size, size, 3], alpha: 1.0, includeTop: false, seed: 7 });
-console.log(`transfer: head on a frozen base, target task (${trainCount} train / ${validationCount} validation images, ${size}×${size}, base pretrained at ${metadata.inputSize}×${metadata.inputSize}), ${epochs} epochs, dropout ${dropout}, Adam 1e-3, batch 32, seed 0`);
-const runs = [
-  await headOnFrozenBase('pretrained', pretrained, size),
-  await headOnFrozenBase('random', random, size),
+const ROWS: Row[] = [
+  { label: 'random base, head only', base: 'random', trainableLast: 0 },
+  { label: 'head only', base: 'pretrained', trainableLast: 0, warm: true },
+  { label: 'last 4, batch BN', base: 'pretrained', trainableLast: 4, batchNorm: 'batch' },
+  { label: 'last 4, BN inference', base: 'pretrained', trainableLast: 4, batchNorm: 'moving', warm: true },
+  { label: 'last 12, BN inference', base: 'pretrained', trainableLast: 12, batchNorm: 'moving', warm: true },
+  { label: 'last 30, BN inference', base: 'pretrained', trainableLast: 30, batchNorm: 'moving', warm: true },
+  { label: 'all, BN inference, lr 3e-4', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', learningRate: 3e-4, warm: true },
+  { label: 'all, BN inference, lr 1e-3', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', learningRate: 1e-3 },
+  { label: 'all, batch BN, lr 1e-3', base: 'pretrained', trainableLast: 154, batchNorm: 'batch', learningRate: 1e-3 },
+  { label: 'scratch, same time as all lr 3e-4', base: 'scratch', budgetOf: 'all, BN inference, lr 3e-4' },
+  { label: 'overfit: all, 100 images, dropout 0, 30 epochs', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', dropout: 0, train: 100, epochs: 30, learningRate: 1e-3 },
 ];
+
+const seeds = values.seeds.split(',').map(Number);
+const only = values.only?.split(';').map((s) => s.trim().toLowerCase());
+const rows = ROWS.filter((row) => !only || only.some((o) => row.label.toLowerCase().includes(o)));
+const status = await selectBackend({ name: 'wasm', fallback: false });
+console.log(`transfer: ${status.message}; ${values.validation} validation images; seeds ${seeds.join(', ')}`);
+
+const pretrained = await loadPretrainedBase({ dir: values.model, inputSize: COURSE.inputSize });
+const random = mobileNetV2({ inputShape: [COURSE.inputSize, COURSE.inputSize, 3], alpha: 1.0, includeTop: false, seed: 7 });
+const tensorsBefore = tf.memory().numTensors;
+
+/** Runs a training generator to its end; returns its last value and frees its model via invalidation. */
+async function runToEnd(make: (invalidation: Promise<void>) => AsyncGenerator<Training, void, void>): Promise<{ last: Training; seconds: number }> {
+  let free!: () => void;
+  const invalidation = new Promise<void>((resolve) => { free = resolve; });
+  const started = performance.now();
+  let last: Training | undefined;
+  for await (const value of make(invalidation)) last = value;
+  const seconds = (performance.now() - started) / 1000;
+  free();
+  await Promise.resolve();
+  if (!last?.done) throw new Error('transfer: a run ended without finishing');
+  return { last, seconds };
+}
+
+interface Result {
+  row: string; seed: number; bestVal: number; lastVal: number; lastTrain: number; gap: number; maxValLoss: number;
+  valLossRiseAfterBest: number; bestEpoch: number; epochs: number; seconds: number; warmSeconds: number | null; verdict: string;
+}
+const results: Result[] = [];
+const pct = (x: number) => `${(x * 100).toFixed(1)}`;
+
+for (const seed of seeds) {
+  for (const row of rows) {
+    const data = await loadImages({ train: row.train ?? COURSE.trainImages, validation: Number(values.validation), dir: values.data });
+    const fineTuneRun = (invalidation: Promise<void>) => train({
+      base: row.base === 'random' ? random : pretrained, data, trainableLast: row.trainableLast ?? COURSE.trainableLast,
+      dropout: row.dropout ?? COURSE.dropout, epochs: row.epochs ?? COURSE.epochs, seed, invalidation,
+      ...(row.batchNorm ? { batchNorm: row.batchNorm } : {}), ...(row.learningRate ? { learningRate: row.learningRate } : {}),
+      ...(row.headEpochs ? { headEpochs: row.headEpochs } : {}),
+    });
+    let run: { last: Training; seconds: number };
+    let warmSeconds: number | null = null;
+    if (row.base === 'scratch') {
+      const budget = results.find((r) => r.row === row.budgetOf && r.seed === seed)?.seconds;
+      if (budget === undefined) throw new Error(`transfer: "${row.label}" needs "${row.budgetOf}" to run first (same seeds, not filtered out)`);
+      run = await runToEnd((invalidation) => trainFromScratch({ data, seconds: budget, seed, invalidation }));
+    } else {
+      run = await runToEnd(fineTuneRun);
+      if (row.warm) warmSeconds = (await runToEnd(fineTuneRun)).seconds;
+    }
+    tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
+    const logs = run.last.logs;
+    const bestIndex = logs.reduce((b, l, i) => (l.val_loss < logs[b]!.val_loss ? i : b), 0);
+    const last = logs.at(-1)!;
+    const diagnosis = courseDiagnosis({ logs, classes: run.last.classes, batchNormTrained: run.last.history!.batchNormTrained });
+    const result: Result = {
+      row: row.label, seed, bestVal: Math.max(...logs.map((l) => l.val_accuracy)), lastVal: last.val_accuracy, lastTrain: last.accuracy,
+      gap: last.accuracy - last.val_accuracy, maxValLoss: Math.max(...logs.map((l) => l.val_loss)),
+      valLossRiseAfterBest: last.val_loss - logs[bestIndex]!.val_loss, bestEpoch: bestIndex + 1, epochs: logs.length,
+      seconds: run.seconds, warmSeconds, verdict: diagnosis.verdict,
+    };
+    results.push(result);
+    console.log(
+      `seed ${seed} | ${row.label.padEnd(46)} | best val ${pct(result.bestVal)}% | last train ${pct(result.lastTrain)} val ${pct(result.lastVal)} gap ${pct(result.gap)}` +
+      ` | max val_loss ${result.maxValLoss.toFixed(2)} (ln ${run.last.classes.length} = ${Math.log(run.last.classes.length).toFixed(2)}) rise after best (ep ${result.bestEpoch}) ${result.valLossRiseAfterBest.toFixed(3)}` +
+      ` | ${result.seconds.toFixed(1)} s${warmSeconds === null ? '' : `, warm ${warmSeconds.toFixed(1)} s`} | ${result.epochs} epochs | ${diagnosis.verdict}`,
+    );
+  }
+}
 pretrained.dispose();
 random.dispose();
-
-const timing: Record<number, number> = {};
-for (const size of sizes) {
-  timing[size] = await featureSeconds(size, validationCount + trainCount);
-  console.log(`transfer: frozen features for ${validationCount + trainCount} images at ${size}×${size}: ${timing[size]!.toFixed(1)} s (${((timing[size]! * 1000) / (validationCount + trainCount)).toFixed(2)} ms/image)`);
-}
-console.log(`transfer: tensors before ${before}, after ${tf.memory().numTensors}`);
-const report = { loadSeconds, settings: { trainCount, validationCount, epochs, dropout, inputSize: size, pretrainedAt: metadata.inputSize, backend: status.message }, runs, featureSeconds: timing };
-if (values.json) await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
+console.log(`transfer: tensors after the runs ${tf.memory().numTensors - tensorsBefore} more than before them (0 expected; the feature cache may hold some)`);
+if (values.json) await writeFile(values.json, `${JSON.stringify({ backend: status.message, validation: Number(values.validation), results }, null, 2)}\n`);

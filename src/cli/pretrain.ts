@@ -260,6 +260,17 @@ npx lectern evaluate --model pretrained --json
 }
 
 export async function run(args: string[]): Promise<number> {
+  try {
+    return await pretrain(args);
+  } catch (error) {
+    // A bad checkpoint or data file: say which and what to do, without a stack.
+    console.error(`pretrain: ${(error as Error).message}`);
+    if (args.includes('--resume')) console.error('pretrain: to start again from scratch, run the same command without --resume (the checkpoint folder is then replaced).');
+    return 1;
+  }
+}
+
+async function pretrain(args: string[]): Promise<number> {
   let options: Options | string;
   try {
     options = parseOptions(args);

@@ -33,10 +33,15 @@ export function progressBar({ total, label, logEvery, stream = process.stderr }:
     const eta = done > 0 ? (elapsed / done) * (total - done) : Infinity;
     return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${info} elapsed ${formatDuration(elapsed)} eta ${formatDuration(eta)}`;
   };
+  // Callers may report every few steps only: a log line is due when `done` crosses a multiple of `every`.
+  let lastLogged = 0;
   return {
     update(done, info = '') {
       if (stream.isTTY) stream.write(`\r${line(done, info)}\x1b[K`);
-      else if (done % every === 0 || done === total) stream.write(`${line(done, info)}\n`);
+      else if (Math.floor(done / every) > Math.floor(lastLogged / every) || done === total) {
+        lastLogged = done;
+        stream.write(`${line(done, info)}\n`);
+      }
     },
     finish(info = '') {
       stream.write(`${stream.isTTY ? '\r' : ''}${line(total, info)}${stream.isTTY ? '\x1b[K' : ''}\n`);

@@ -134,6 +134,8 @@ export interface TrainingState {
   model: tf.LayersModel | null;
   /** Seconds since the run started. */
   elapsed: number;
+  /** What trained: a fine-tuned pretrained base, or the from-scratch reference (src/course/scratch.ts). Default 'fine-tuning'. */
+  kind?: 'fine-tuning' | 'from scratch';
 }
 
 export type Training = TrainingState & Displayable;
@@ -147,9 +149,10 @@ export type Training = TrainingState & Displayable;
  * ```
  */
 export async function* train(args: TrainArgs): AsyncGenerator<Training, void, void> {
-  const epochs = args.epochs ?? COURSE.epochs;
+  // With Keras's recipe (headEpochs), the head-only epochs come first and count too.
+  const epochs = (args.epochs ?? COURSE.epochs) + (args.headEpochs ?? 0);
   const classes = [...args.data.train.classes];
-  const run = fineTune({ trainableLast: COURSE.trainableLast, dropout: COURSE.dropout, head: courseHead, ...args, epochs });
+  const run = fineTune({ trainableLast: COURSE.trainableLast, dropout: COURSE.dropout, head: courseHead, ...args, epochs: args.epochs ?? COURSE.epochs });
   const started = performance.now();
   const logs: EpochLog[] = [];
   const snapshot = (history: FineTuneHistory | null, model: tf.LayersModel | null): Training =>
@@ -193,15 +196,16 @@ export function trainingText(t: TrainingState): string {
   if (t.history) {
     const h = t.history;
     const stop = h.stoppedEpoch ? `; early stopping at epoch ${h.stoppedEpoch}${h.restoredBestWeights ? `, weights of epoch ${h.bestEpoch} restored` : ''}` : '';
-    return `Done: ${done} epoch${done === 1 ? '' : 's'} in ${seconds(t.elapsed)}, last ${h.trainableLayers} layers trainable${stop}.`;
+    const what = t.kind === 'from scratch' ? 'a small CNN trained from scratch' : `last ${h.trainableLayers} layers trainable`;
+    return `Done: ${done} epoch${done === 1 ? '' : 's'} in ${seconds(t.elapsed)}, ${what}${stop}.`;
   }
   const last = t.logs[done - 1];
-  if (!last) return `Epoch 1 of ${t.epochs}: preparing the frozen layers' features…`;
+  if (!last) return t.kind === 'from scratch' ? `Epoch 1 of ${t.epochs}…` : `Epoch 1 of ${t.epochs}: preparing the frozen layers' features…`;
   const left = (last.elapsed / done) * (t.epochs - done);
   return `Epoch ${done} of ${t.epochs} · ${seconds(last.elapsed)} · about ${left.toFixed(0)} s left`;
 }
 
-function trainingView(state: TrainingState): Training {
+export function trainingView(state: TrainingState): Training {
   return withDisplay(state, () => {
     const text = trainingText(state);
     const bar = state.done ? '' : `<progress max="${state.epochs}" value="${state.logs.length}" aria-label="Epochs trained"></progress> `;

@@ -44,6 +44,15 @@ export interface FineTuneArgs {
   /** Adam's learning rate. Default 0.001 (Keras's default). */
   learningRate?: number;
   /**
+   * Keras's fine-tuning recipe (guide "Transfer learning & fine-tuning"): first train the head alone
+   * for `headEpochs` epochs at `headLearningRate`, with every base layer frozen, then unfreeze the
+   * last `trainableLast` layers and train `epochs` more at `learningRate` (a low one, such as 1e-4).
+   * The history has both stages, numbered on. Default 0: no head-only stage.
+   */
+  headEpochs?: number;
+  /** Learning rate of the head-only stage. Default 0.001. */
+  headLearningRate?: number;
+  /**
    * Early stopping: false for none, true for the course's (monitor val_loss, patience 5,
    * restore_best_weights), or Keras-style settings. Default false.
    */
@@ -150,6 +159,8 @@ interface Settings {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  headEpochs: number;
+  headLearningRate: number;
   earlyStopping: EarlyStoppingArgs | null;
   batchNorm: 'batch' | 'moving';
   shuffle: boolean;
@@ -186,6 +197,8 @@ function resolve(args: FineTuneArgs): Settings {
     epochs: args.epochs ?? 10,
     batchSize: args.batchSize ?? 32,
     learningRate: args.learningRate ?? 0.001,
+    headEpochs: args.headEpochs ?? 0,
+    headLearningRate: args.headLearningRate ?? 0.001,
     earlyStopping: args.earlyStopping === true ? { ...COURSE_EARLY_STOPPING } : args.earlyStopping || null,
     batchNorm: args.batchNorm ?? 'batch',
     shuffle: args.shuffle ?? true,
@@ -201,6 +214,8 @@ function resolve(args: FineTuneArgs): Settings {
   if (!Number.isInteger(s.epochs) || s.epochs < 1) throw new RangeError(`fineTune: epochs must be a positive integer, got ${s.epochs}`);
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1) throw new RangeError(`fineTune: batchSize must be a positive integer, got ${s.batchSize}`);
   if (!(s.learningRate > 0)) throw new RangeError(`fineTune: learningRate must be positive, got ${s.learningRate}`);
+  if (!Number.isInteger(s.headEpochs) || s.headEpochs < 0) throw new RangeError(`fineTune: headEpochs must be an integer ≥ 0, got ${s.headEpochs}`);
+  if (!(s.headLearningRate > 0)) throw new RangeError(`fineTune: headLearningRate must be positive, got ${s.headLearningRate}`);
   if (s.batchNorm !== 'batch' && s.batchNorm !== 'moving') throw new RangeError(`fineTune: batchNorm must be 'batch' or 'moving', got ${String(s.batchNorm)}`);
   if (!Number.isInteger(s.seed)) throw new RangeError(`fineTune: seed must be an integer, got ${s.seed}`);
   const classes = s.train.classes.length;
@@ -260,7 +275,7 @@ function linkedSignal(signal: AbortSignal | undefined, invalidation: PromiseLike
  * tfjs's Dropout draws a fixed mask when given a seed, so a fresh seed is set before every step:
  * masks differ step to step yet repeat run to run. `seed` is a private field of tfjs's Dropout.
  */
-function reseedDropout(layers: readonly tf.layers.Layer[], random: () => number): void {
+export function reseedDropout(layers: readonly tf.layers.Layer[], random: () => number): void {
   for (const layer of layers) (layer as unknown as { seed?: number }).seed = Math.floor(random() * 2 ** 31);
 }
 
@@ -331,17 +346,20 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     }
 
     // The generic loop trains the top on the cached features; callbacks see the whole model.
-    const loop = trainLoop({
+    const stage = (epochs: number, learningRate: number, offset: number, total: number) => trainLoop({
       model: top,
       train: { x: train.features, y: s.train.y },
       validation: { x: validation.features, y: s.validation.y },
-      epochs: s.epochs,
+      epochs,
       batchSize: s.batchSize,
-      learningRate: s.learningRate,
+      learningRate,
       shuffle: s.shuffle ? random : null,
-      earlyStopping: s.earlyStopping,
+      earlyStopping: offset === 0 && s.headEpochs > 0 ? null : s.earlyStopping,
       beforeStep: () => reseedDropout(head.dropouts, random),
       onEpochEnd: async (log) => {
+        // Numbered across the stages of Keras's recipe.
+        log.epoch += offset;
+        log.epochs = total;
         for (const callback of s.callbacks) {
           await callback.onEpochEnd?.(log, { model, base: s.base });
           stopIfAborted();
@@ -350,6 +368,27 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       signal: s.signal,
       started,
     });
+    const total = s.headEpochs + s.epochs;
+    const warmupLogs: EpochLog[] = [];
+    if (s.headEpochs > 0) {
+      // Stage 1: the head alone (frozen layers' BatchNormalization runs in inference mode).
+      const unfrozen = clones.layers.filter((layer) => layer.trainable);
+      unfrozen.forEach((layer) => { layer.trainable = false; });
+      const warmup = stage(s.headEpochs, s.headLearningRate, 0, total);
+      let warm = await warmup.next();
+      try {
+        while (!warm.done) {
+          warmupLogs.push(warm.value);
+          yield warm.value;
+          warm = await warmup.next();
+        }
+      } finally {
+        if (!warm.done) await warmup.return(undefined as never);
+        unfrozen.forEach((layer) => { layer.trainable = true; });
+      }
+      warm.value.checkpoint.dispose();
+    }
+    const loop = stage(s.epochs, s.learningRate, s.headEpochs, total);
     let step = await loop.next();
     try {
       while (!step.done) {
@@ -360,15 +399,18 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       // Closed early or aborted: the loop frees its trainer and weights.
       if (!step.done) await loop.return(undefined as never);
     }
-    const { logs, stoppedEpoch, restoredEpoch } = step.value;
+    const { stoppedEpoch, restoredEpoch } = step.value;
+    const logs = [...warmupLogs, ...step.value.logs];
     checkpoint = step.value.checkpoint;
     const kept = checkpoint;
+    const offset = s.headEpochs;
     const history: FineTuneHistory = {
       logs,
-      stoppedEpoch,
-      bestEpoch: kept.best ? kept.best.epoch + 1 : null,
+      stoppedEpoch: stoppedEpoch === null ? null : stoppedEpoch + offset,
+      // The checkpoint and EarlyStopping watch the second stage (the fine-tuning proper).
+      bestEpoch: kept.best ? kept.best.epoch + 1 + offset : null,
       restoredBestWeights: Boolean(s.earlyStopping?.restoreBestWeights && logs.length > 0),
-      restoredEpoch,
+      restoredEpoch: restoredEpoch === null ? null : restoredEpoch + offset,
       featureSeconds,
       featureSource: train.source,
       frozenLayers: cut.frozenCount,

@@ -67,6 +67,61 @@ describe.each(['wasm', 'cpu'] as const)('createAdam(args).apply(gradients) on %s
   });
 });
 
+describe('adam.saveState(variables) / restoreState(variables, state)', () => {
+  it('a run stopped after 3 steps and continued by a fresh Adam from its saved state equals an unbroken run of 6, bit for bit', async () => {
+    await selectBackend({ name: 'cpu', fallback: false });
+    const gradients = Array.from({ length: 6 }, (_, step) => SHAPES.map((s, i) => tf.randomNormal(s, 0, 1, 'float32', 500 + 10 * step + i)));
+    const start = () => SHAPES.map((s, i) => tf.variable(tf.randomNormal(s, 0, 1, 'float32', i + 1)));
+    const step = (adam: ReturnType<typeof createAdam>, vars: tf.Variable[], k: number) =>
+      adam.apply(new Map(vars.map((v, i) => [v, gradients[k]![i]!])));
+
+    const unbroken = start();
+    const one = createAdam({ learningRate: 0.01 });
+    for (let k = 0; k < 6; k++) step(one, unbroken, k);
+
+    const resumed = start();
+    const first = createAdam({ learningRate: 0.01 });
+    for (let k = 0; k < 3; k++) step(first, resumed, k);
+    const state = first.saveState(resumed);
+    first.dispose();
+    const second = createAdam({ learningRate: 0.01 });
+    second.restoreState(resumed, state);
+    tf.dispose(state.moments.flatMap((m) => (m ? [m.m, m.v] : [])));
+    expect(second.iterations).toBe(3);
+    for (let k = 3; k < 6; k++) step(second, resumed, k);
+
+    unbroken.forEach((v, i) => expect(Array.from(resumed[i]!.dataSync())).toEqual(Array.from(v.dataSync())));
+    // A fresh Adam without the state restarts its bias correction: the weights differ.
+    const fresh = start();
+    const restarted = createAdam({ learningRate: 0.01 });
+    for (let k = 0; k < 3; k++) step(restarted, fresh, k);
+    const other = createAdam({ learningRate: 0.01 });
+    for (let k = 3; k < 6; k++) step(other, fresh, k);
+    expect(Array.from(fresh[0]!.dataSync())).not.toEqual(Array.from(unbroken[0]!.dataSync()));
+    [one, second, restarted, other].forEach((a) => a.dispose());
+    tf.dispose([...unbroken, ...resumed, ...fresh, ...gradients.flat()]);
+  });
+
+  it('refuses a state saved for other variables, naming the shapes', async () => {
+    await selectBackend({ name: 'cpu', fallback: false });
+    const a = [tf.variable(tf.ones([3]))];
+    const b = [tf.variable(tf.ones([4]))];
+    const adam = createAdam();
+    adam.apply(new Map([[a[0]!, tf.ones([3])]]));
+    const state = adam.saveState(a);
+    expect(() => createAdam().restoreState(b, state)).toThrow(/shape \[3\].*\[4\]/);
+    expect(() => createAdam().restoreState([...a, ...b], state)).toThrow(/1 variables, the model 2/);
+    adam.dispose();
+  });
+
+  it('learningRate can be set between steps (a schedule) and must stay positive', () => {
+    const adam = createAdam({ learningRate: 0.1 });
+    adam.learningRate = 0.05;
+    expect(adam.learningRate).toBe(0.05);
+    expect(() => { adam.learningRate = 0; }).toThrow(/positive/);
+  });
+});
+
 describe('the SIMD Adam module', () => {
   it('is valid WebAssembly for shared and unshared memories and computes one step as f32 arithmetic does', () => {
     expect(WebAssembly.validate(simdModuleBytes(false))).toBe(true);

@@ -150,6 +150,34 @@ describe('fineTune', () => {
     }
   });
 
+  it("headEpochs (Keras's recipe): the head trains alone first, then the last layers at learningRate; epochs numbered on", async () => {
+    const baseKernel = base.getLayer('conv_c').getWeights()[0]!.arraySync();
+    const seen: { epoch: number; epochs: number; topChanged: boolean }[] = [];
+    const before = tf.memory().numTensors;
+    const result = await fineTuneToEnd({
+      base, data, trainableLast: 9, epochs: 2, headEpochs: 2, headLearningRate: 0.05, learningRate: 0.05, batchSize: 8, cache: null,
+      callbacks: [{
+        onEpochEnd: (log, run) => {
+          const kernel = run.model.getLayer('conv_c').getWeights()[0]!.arraySync();
+          seen.push({ epoch: log.epoch, epochs: log.epochs, topChanged: JSON.stringify(kernel) !== JSON.stringify(baseKernel) });
+        },
+      }],
+    });
+    // Head-only epochs leave the unfrozen layers as pretrained; the fine-tuning epochs change them.
+    expect(seen).toEqual([
+      { epoch: 1, epochs: 4, topChanged: false },
+      { epoch: 2, epochs: 4, topChanged: false },
+      { epoch: 3, epochs: 4, topChanged: true },
+      { epoch: 4, epochs: 4, topChanged: true },
+    ]);
+    expect(result.history.logs.map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
+    expect(result.history.bestEpoch).toBeGreaterThanOrEqual(3);
+    expect(result.model.getLayer('conv_c').trainable).toBe(true);
+    result.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(() => fineTune({ base, data, headEpochs: -1 })).toThrow(/headEpochs must be an integer ≥ 0/);
+  });
+
   it('leaves the base untouched (the layers above the cut are clones)', async () => {
     const before = base.getWeights().map((w) => w.arraySync());
     const result = await fineTuneToEnd({ base, data, trainableLast: 9, epochs: 2, batchSize: 8, learningRate: 0.05, cache: null });
