@@ -131,7 +131,7 @@ for (const seed of seeds) {
     );
   }
 }
+console.log(`transfer: tensors after the runs ${tf.memory().numTensors - tensorsBefore} more than before them (0 expected; the feature cache may hold some)`);
 pretrained.dispose();
 random.dispose();
-console.log(`transfer: tensors after the runs ${tf.memory().numTensors - tensorsBefore} more than before them (0 expected; the feature cache may hold some)`);
 if (values.json) await writeFile(values.json, `${JSON.stringify({ backend: status.message, validation: Number(values.validation), results }, null, 2)}\n`);
