@@ -24,6 +24,13 @@ export type { EpochLog, FineTuneHistory } from './ml/finetune.ts';
 export { diagnose } from './course/displays.ts';
 export type { Diagnosis, Verdict } from './ml/diagnose.ts';
 
+// Lesson 7's callbacks: TensorBoard's scalars in the page, ModelCheckpoint (Keras `.weights.h5`
+// files kept in the browser), loading them into a fresh model, and Keras's `evaluate`.
+export { tensorBoard, scalars, modelCheckpoint, readCheckpoint, inspectWeights, courseModel, loadWeights, evaluate } from './course/callbacks.ts';
+export type { TensorBoard, Checkpoint, CheckpointFile, CourseModelArgs, LoadedWeights, ModelEvaluation } from './course/callbacks.ts';
+export type { EarlyStoppingArgs } from './ml/early-stopping.ts';
+export type { ScalarRun } from './ml/scalars.ts';
+
 // Values that show themselves, and values over time.
 export { rich } from './runtime/display.ts';
 export type { Displayable, DisplayForms } from './runtime/display.ts';

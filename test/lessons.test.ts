@@ -13,11 +13,14 @@ const run = promisify(execFile);
 
 /** `--set` values that keep a lesson's training short (CI has two cores). */
 const SMALL_SETTINGS: Record<string, Record<string, string>> = {
+  '07-callbacks.md': { epochs: '2' },
   '08-fine-tuning.md': { trainSize: '200', epochs: '2' },
 };
 
 /** Output some cell of the lesson must show once it ran to the end. */
 const EXPECTED_OUTPUT: Record<string, RegExp> = {
+  // The checkpoint reloaded into a fresh model scores what the checkpoint recorded (\1: the same digits).
+  '07-callbacks.md': /has validation accuracy (\d\.\d{4}) and loss [\d.]+; the checkpoint recorded val_accuracy \1 and/,
   '08-fine-tuning.md': /Diagnosis: (Underfitting|Overfitting|Good fit|Still learning|Validation broken by BatchNormalization statistics)\./,
 };
 
@@ -25,6 +28,7 @@ const lessons = readdirSync(join(PROJECT_ROOT, 'notebooks')).filter((file) => fi
 
 describe('lessons run headlessly (lectern run)', () => {
   it('finds the lessons', () => {
+    expect(lessons).toContain('07-callbacks.md');
     expect(lessons).toContain('08-fine-tuning.md');
   });
 

@@ -133,13 +133,13 @@ function layoutOf(model: tf.LayersModel, base?: tf.LayersModel): KerasModelLayou
 export type LoadedWeights = LoadedKerasWeights & Displayable;
 
 /**
- * Keras's `model.load_weights(path)`: a file of the page's store (a checkpoint's filepath), or the
- * bytes of a `.weights.h5` file (an upload, a fetch). A layer that does not fit is named, and then
+ * Keras's `model.load_weights(path)`: a file of the page's store (a checkpoint's filepath), a
+ * checkpoint read with readCheckpoint, or the bytes of a `.weights.h5` file (an upload, a fetch). A layer that does not fit is named, and then
  * nothing changed.
  */
 export async function loadWeights(
   model: tf.LayersModel,
-  source: string | Uint8Array | Blob,
+  source: string | CheckpointFile | Uint8Array | Blob,
   { store = checkpointStore(), base }: { store?: WeightStore; base?: tf.LayersModel } = {},
 ): Promise<LoadedWeights> {
   let bytes: Uint8Array;
@@ -149,6 +149,10 @@ export async function loadWeights(
     if (!found) throw new Error(`loadWeights: no file "${source}" in this ${typeof indexedDB !== 'undefined' ? 'browser' : 'run'}; a ModelCheckpoint with that filepath writes it`);
     bytes = found.bytes;
     name = source;
+  } else if ('info' in source) {
+    // A checkpoint read earlier (readCheckpoint): exactly those bytes, even if the store changed since.
+    bytes = source.bytes;
+    name = source.info.path;
   } else if (source instanceof Uint8Array) {
     bytes = source;
     name = 'weights.h5';

@@ -44,6 +44,13 @@ describe('lesson 7\'s callbacks for cells', () => {
     expect(after.loss).toBeCloseTo(logs[saved.epoch - 1]!.val_loss, 5);
     expect(after.loss).not.toBeCloseTo(before.loss, 5);
     expect(displayForms(after)!.text).toMatch(/^loss: [\d.]+ - accuracy: [\d.]+ \(24 images\)$/);
+    // A file read before the store changed loads exactly as read (what the lesson loads after a reload).
+    const other = courseModel({ base: standInBase(4), classes: data.train.classes });
+    await checkpointStore().save('checkpoints/best_model.weights.h5', new Uint8Array(8), { ...file!.info, epoch: 99 });
+    expect(displayForms(await loadWeights(other, file!))!.text).toMatch(/^Loaded checkpoints\/best_model\.weights\.h5 into /);
+    expect((await evaluate(other, data.validation)).accuracy).toBe(after.accuracy);
+    await expect(loadWeights(other, 'checkpoints/best_model.weights.h5')).rejects.toThrow(/best_model\.weights\.h5/);
+    other.dispose();
     await expect(loadWeights(fresh, 'checkpoints/missing.weights.h5')).rejects.toThrow(/no file "checkpoints\/missing\.weights\.h5" in this run/);
     expect(await checkpointStore().list()).toHaveLength(1);
     fresh.dispose();
