@@ -4,6 +4,7 @@
  * 1 if any cell failed (naming it), 2 on bad usage.
  */
 import { readFile } from 'node:fs/promises';
+import { statusLabel } from '../lesson/exercises.ts';
 import { runLessonHeadless, type HeadlessCellResult, type HeadlessRunResult } from '../runtime/headless.ts';
 
 const USAGE = `Usage: lectern run <lesson.md> [--json] [--set name=value ...] [--timeout seconds] [--out DIR] [--heap MB]
@@ -102,6 +103,11 @@ export function formatRun(result: HeadlessRunResult): string {
     for (const output of cell.outputs) lines.push(indent(output));
     for (const file of cell.files ?? []) lines.push(indent(`→ ${file}`));
     if (cell.error) lines.push(indent(`✗ ${errorLine(cell)}`));
+  }
+  if (result.exercises?.length) {
+    const passed = result.exercises.filter((e) => e.state === 'passed').length;
+    lines.push('', `Exercises: ${passed} of ${result.exercises.length} passed`);
+    for (const e of result.exercises) lines.push(indent(`${e.state === 'passed' ? '✓' : '·'} ${e.id} (${e.title}, line ${e.line}): ${statusLabel(e)}`));
   }
   for (const problem of result.problems) lines.push('', `✗ ${problem}`);
   return lines.join('\n');

@@ -49,6 +49,8 @@ export interface CellHost {
   mount: (cell: HostedCell, container?: HTMLElement) => CellView;
   /** The source a cell has now: its editor's (the learner's, if edited), else the lesson's. */
   source: (cell: HostedCell) => string;
+  /** Defines `cell` (the lesson's source) to report to `observer` instead of a view: a check cell reports to its exercise. */
+  observe: (cell: HostedCell, observer: CellObserver) => void;
   /** Shows an inline expression of the prose (`${...}`) in its placeholder `span` and (re)defines it. */
   mountInline: (inline: InlineExpression, span: HTMLElement) => void;
   /** Brings back the lesson's source of a cell, forgets its edit and runs it. */
@@ -132,6 +134,11 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
       if (!defined.has(cell.id)) run(cell, cell.source);
     },
     mount,
+    observe(cell, observer) {
+      observers.set(cell.id, observer);
+      defined.delete(cell.id);
+      run(cell, cell.source);
+    },
     mountInline(inline, span) {
       observers.set(inline.id, createInlineOutput(span));
       runtime.define(compileInline(inline));

@@ -29,5 +29,30 @@ export function renderStaticBlock(block: Exclude<LessonBlock, CellBlock>, headin
       pre.append(code);
       return pre;
     }
+    case 'exercise': {
+      // Where no check runs (an embed of a section): the task, with hints and solution to open.
+      const box = document.createElement('section');
+      box.className = 'exercise';
+      const title = document.createElement('p');
+      title.className = 'exercise-title';
+      title.textContent = `Exercise: ${block.title}`;
+      const task = document.createElement('div');
+      task.className = 'prose';
+      setProse(task, block.html);
+      box.append(title, task);
+      const parts: [string, string][] = [...block.hints.map((h, i): [string, string] => [block.hints.length > 1 ? `Hint ${i + 1}` : 'Hint', h])];
+      if (block.solution !== undefined) parts.push(['Solution', block.solution]);
+      for (const [label, html] of parts) {
+        const details = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = label;
+        const body = document.createElement('div');
+        body.className = 'prose';
+        setProse(body, html);
+        details.append(summary, body);
+        box.append(details);
+      }
+      return box;
+    }
   }
 }

@@ -12,7 +12,7 @@ export type FenceInfo =
 
 const LIVE_LANGUAGES: ReadonlySet<string> = new Set(['ts', 'js']);
 
-const KNOWN = 'known: echo, hidden, static, run=false, id=name';
+const KNOWN = 'known: echo, hidden, static, run=false, id=name, check, check=exercise';
 
 export function parseFenceInfo(info: string): FenceInfo {
   const [lang = '', ...words] = info.trim().split(/\s+/).filter(Boolean);
@@ -30,7 +30,11 @@ export function parseFenceInfo(info: string): FenceInfo {
       else options[key] = flag;
     } else if (key === 'run' && parseFlag(value) === true) {
       // run=true is the default.
-    } else if (key === 'id' && value !== undefined && /^[A-Za-z][\w-]*$/.test(value)) id = value;
+    } else if (key === 'check' && (value === undefined || /^[A-Za-z][\w-]*$/.test(value))) {
+      // Bare `check`: the exercise just above it (parseLesson resolves the name).
+      options.check = value ?? '';
+    } else if (key === 'check') problems.push(`Cell option "${word}": check=name names an exercise (a letter, then letters, digits, _ or -)`);
+    else if (key === 'id' && value !== undefined && /^[A-Za-z][\w-]*$/.test(value)) id = value;
     else if (key === 'id') problems.push(`Cell option "${word}": an id starts with a letter, then letters, digits, _ or -`);
     else problems.push(`Unknown cell option "${word}" (${KNOWN})`);
   }

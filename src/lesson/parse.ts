@@ -6,10 +6,11 @@
  */
 import { Marked, type Token, type Tokens, type TokensList } from 'marked';
 import { parseFenceInfo } from './cell-info.ts';
+import { containerBlocks, CONTAINER_KINDS, isContainerToken, type ContainerToken } from './exercises.ts';
 import { splitFrontMatter, type FrontMatterBlock } from './front-matter.ts';
 import { inlineExpressionEnd, inlineExpressions } from './inline.ts';
 import { createSlugger } from './slug.ts';
-import type { CellBlock, FrontMatter, InlineExpression, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
+import type { CellBlock, ExerciseBlock, FrontMatter, InlineExpression, Lesson, LessonBlock, LessonDiagnostic, LessonSection } from './types.ts';
 
 export interface ParseLessonArgs {
   /** The file's path, used for default title and order and kept on the Lesson (default none). */
@@ -31,10 +32,12 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
       inlines.push({ type: 'inline', id, index: inlines.length, source, line: 0, block: -1 });
       return id;
     }),
+    containerBlocks(),
   );
   const tokens = markdown.lexer(front.body);
   const blocks: LessonBlock[] = [];
   const cells: CellBlock[] = [];
+  const exercises: ExerciseBlock[] = [];
   const slug = createSlugger();
   let pending: Token[] = [];
   let pendingLine = 0;
@@ -78,6 +81,29 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
       const html = markdown.parseInline(heading.text) as string;
       placeInlines(first, heading.raw, tokenLine - leadingNewlines(heading.raw), tokenLine);
       blocks.push({ type: 'heading', line: tokenLine, depth: heading.depth, text: plainText(heading), slug: slug(plainText(heading)), html });
+    } else if (isContainerToken(token)) {
+      flushMarkdown();
+      const first = inlines.length;
+      const problems: LessonDiagnostic[] = [];
+      const part = container(token, tokenLine, exercises, problems);
+      const html = renderBlocks(markdown, token.tokens, tokens);
+      if (part.kind === 'exercise') {
+        placeInlines(first, token.raw, tokenLine, tokenLine);
+        const exercise: ExerciseBlock = { type: 'exercise', line: tokenLine, id: part.id, title: part.title, html, hints: [] };
+        exercises.push(exercise);
+        blocks.push(exercise);
+      } else if (part.kind === 'hint' || part.kind === 'solution') {
+        // Shown in their exercise's box: their inline expressions belong to its block.
+        placeInlines(first, token.raw, tokenLine, tokenLine);
+        for (const inline of inlines.slice(first)) inline.block = blocks.indexOf(part.exercise);
+        if (part.kind === 'hint') part.exercise.hints.push(html);
+        else part.exercise.solution = html;
+      } else if (html.trim()) {
+        // An unknown or misplaced block keeps its content as prose: nothing the author wrote is lost.
+        placeInlines(first, token.raw, tokenLine, tokenLine);
+        blocks.push({ type: 'markdown', line: tokenLine, markdown: token.raw.trim(), html });
+      }
+      diagnostics.push(...problems);
     } else if (token.type === 'code') {
       flushMarkdown();
       const code = token as Tokens.Code;
@@ -96,7 +122,21 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
           diagnostics.push({ line: tokenLine, message: `Two cells have the id "${id}"; this one is cell-${index + 1}` });
           id = `cell-${index + 1}`;
         }
-        const cell: CellBlock = { type: 'cell', id, index, lang: info.lang, source: code.text, options: info.options, line: tokenLine, sourceLine: tokenLine + 1 };
+        const options = { ...info.options };
+        if (options.check !== undefined) {
+          const exercise = options.check === '' ? exercises.at(-1) : exercises.find((e) => e.id === options.check);
+          if (!exercise) {
+            diagnostics.push({ line: tokenLine, message: options.check === '' ? 'A check cell checks the exercise above it, and there is none: add a "::: exercise name" block before it' : `check=${options.check}: no exercise "${options.check}" above this cell` });
+            delete options.check;
+          } else if (exercise.check !== undefined) {
+            diagnostics.push({ line: tokenLine, message: `Exercise "${exercise.id}" already has a check (${exercise.check}); this cell is an ordinary cell` });
+            delete options.check;
+          } else {
+            options.check = exercise.id;
+            exercise.check = id;
+          }
+        }
+        const cell: CellBlock = { type: 'cell', id, index, lang: info.lang, source: code.text, options, line: tokenLine, sourceLine: tokenLine + 1 };
         cells.push(cell);
         blocks.push(cell);
       } else {
@@ -108,8 +148,57 @@ export function parseLesson(text: string, { path }: ParseLessonArgs = {}): Lesso
     }
   }
   flushMarkdown();
+  for (const exercise of exercises) {
+    if (exercise.check === undefined) diagnostics.push({ line: exercise.line, message: `Exercise "${exercise.id}" has no check: add a \`\`\`ts check cell after it` });
+  }
 
-  return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, inlines, sections: findSections(blocks), diagnostics };
+  return { path, frontMatter: toFrontMatter(front, blocks, path, diagnostics), blocks, cells, inlines, exercises, sections: findSections(blocks), diagnostics };
+}
+
+type ContainerPart =
+  | { kind: 'exercise'; id: string; title: string }
+  | { kind: 'hint' | 'solution'; exercise: ExerciseBlock }
+  | { kind: 'unknown' };
+
+/** What a `:::` block is, with the problems of its opening line and its content said at their lines. */
+function container(token: ContainerToken, line: number, exercises: readonly ExerciseBlock[], problems: LessonDiagnostic[]): ContainerPart {
+  if (token.unclosed) problems.push({ line, message: `The "::: ${token.kind}" block opened here is never closed: add a line ":::" where it ends` });
+  let offset = 1;
+  for (const inner of token.tokens) {
+    if (inner.type === 'code' && /^\s*(```|~~~)/.test(inner.raw) && parseFenceInfo((inner as Tokens.Code).lang ?? '').live && token.kind !== 'solution') {
+      problems.push({ line: line + offset + leadingNewlines(inner.raw), message: `Live cells do not run inside a "::: ${token.kind}" block: put the cell after its closing ":::"` });
+    }
+    offset += countNewlines(inner.raw);
+  }
+  const words = token.args.split(/\s+/).filter(Boolean);
+  if (token.kind === 'exercise') {
+    const [id, ...title] = words;
+    if (!id || !/^[A-Za-z][\w-]*$/.test(id)) {
+      problems.push({ line, message: `"::: exercise" needs a name first (a letter, then letters, digits, _ or -), e.g. "::: exercise reach-80 Reach 80%"` });
+      return { kind: 'unknown' };
+    }
+    if (exercises.some((e) => e.id === id)) {
+      problems.push({ line, message: `Two exercises are named "${id}": progress is kept by name, so this one is shown as prose` });
+      return { kind: 'unknown' };
+    }
+    return { kind: 'exercise', id, title: title.join(' ') || `Exercise ${exercises.length + 1}` };
+  }
+  if (token.kind === 'hint' || token.kind === 'solution') {
+    const [name, ...rest] = words;
+    const exercise = name === undefined ? exercises.at(-1) : exercises.find((e) => e.id === name);
+    if (rest.length) problems.push({ line, message: `"::: ${token.kind}" takes at most an exercise's name (got "${token.args}")` });
+    if (!exercise) {
+      problems.push({ line, message: name === undefined ? `"::: ${token.kind}" belongs to the exercise above it, and there is none` : `"::: ${token.kind} ${name}": no exercise "${name}" above it` });
+      return { kind: 'unknown' };
+    }
+    if (token.kind === 'solution' && exercise.solution !== undefined) {
+      problems.push({ line, message: `Exercise "${exercise.id}" already has a solution; this one is shown as prose` });
+      return { kind: 'unknown' };
+    }
+    return { kind: token.kind, exercise };
+  }
+  problems.push({ line, message: `Unknown block "::: ${token.kind}" (known: ${CONTAINER_KINDS.join(', ')}); its content is shown as prose` });
+  return { kind: 'unknown' };
 }
 
 /**

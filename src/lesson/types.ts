@@ -22,6 +22,12 @@ export interface CellOptions {
   echo: boolean;
   /** Run the cell but show neither source nor output (`hidden`). Default false. */
   hidden: boolean;
+  /**
+   * `check` / `check=name`: the cell checks exercise `name` (bare: the exercise just above). Its
+   * value says passed / not yet (see exerciseStatus); the page shows that in the exercise's box
+   * instead of the cell. Set only on check cells.
+   */
+  check?: string;
 }
 
 /** Consecutive Markdown (paragraphs, lists, tables, HTML...) between headings and code. */
@@ -70,7 +76,30 @@ export interface CodeBlock {
   source: string;
 }
 
-export type LessonBlock = MarkdownBlock | HeadingBlock | CellBlock | CodeBlock;
+/**
+ * An exercise (`::: exercise name Title` … `:::`): a task in Markdown, checked by a cell
+ * (```` ```ts check ````), with optional hints (`::: hint`) and a solution (`::: solution`) that
+ * the learner reveals on request. Hints and the solution may come after other blocks; they belong
+ * to the exercise they name, else the one above them.
+ */
+export interface ExerciseBlock {
+  type: 'exercise';
+  line: number;
+  /** The name after `exercise`: progress is kept under it. */
+  id: string;
+  /** The rest of the opening line, else "Exercise N". */
+  title: string;
+  /** The task, rendered with marked. */
+  html: string;
+  /** Each hint, rendered, in order. */
+  hints: string[];
+  /** The solution, rendered (its code as static code), when the lesson has one. */
+  solution?: string;
+  /** Id of the exercise's check cell, when the lesson has one. */
+  check?: string;
+}
+
+export type LessonBlock = MarkdownBlock | HeadingBlock | CellBlock | CodeBlock | ExerciseBlock;
 
 /**
  * `${...}` in a heading or prose (Framework's inline expression): a live value in the text. It
@@ -117,6 +146,8 @@ export interface Lesson {
   cells: CellBlock[];
   /** The inline expressions of the headings and prose of `blocks`, in order. */
   inlines: InlineExpression[];
+  /** The exercise blocks of `blocks`, in order. */
+  exercises: ExerciseBlock[];
   sections: LessonSection[];
   diagnostics: LessonDiagnostic[];
 }

@@ -37,10 +37,24 @@ export interface HeadlessCellResult {
   error?: HeadlessCellError;
 }
 
+/** An exercise of the lesson and what its check said last (`lectern run` reports them; they never fail the run). */
+export interface HeadlessExerciseResult {
+  id: string;
+  title: string;
+  line: number;
+  /** Its check cell's id, when it has one. */
+  check?: string;
+  /** 'waiting' also when the check never gave a value. */
+  state: 'passed' | 'not-yet' | 'waiting' | 'error';
+  message: string;
+}
+
 export interface HeadlessRunResult {
   title: string;
   path?: string;
   cells: HeadlessCellResult[];
+  /** The lesson's exercises (only when it has some). */
+  exercises?: HeadlessExerciseResult[];
   /** Problems outside cells: front matter, fence options, unused `--set` names, a run cut short. */
   problems: string[];
   /** True when no cell failed and there are no problems. */
@@ -58,7 +72,9 @@ export type HeadlessFigures = Map<string, HeadlessOutput[]>;
 
 export type HeadlessEvent =
   /** The lesson parsed: its cells, in order, and problems found while parsing. */
-  | { type: 'lesson'; title: string; cells: { id: string; index: number; line: number }[]; problems: string[]; heapLimitMb: number }
+  | { type: 'lesson'; title: string; cells: { id: string; index: number; line: number }[]; exercises?: { id: string; title: string; line: number; check?: string }[]; problems: string[]; heapLimitMb: number }
+  /** What an exercise's check says now. */
+  | { type: 'exercise'; id: string; state: HeadlessExerciseResult['state']; message: string }
   /** A new run of the cell started. */
   | { type: 'pending'; id: string }
   /** `display(value)` in the current run. */
@@ -115,6 +131,7 @@ export function createRecorder(path?: string): HeadlessRecorder {
   let heapLimit: number | undefined;
   let ended = false;
   const cells = new Map<string, CellState>();
+  const exercises = new Map<string, HeadlessExerciseResult>();
   const problems: string[] = [];
   // Cells running synchronously, innermost last (a cell's code may call another's function).
   const inside: string[] = [];
@@ -130,6 +147,9 @@ export function createRecorder(path?: string): HeadlessRecorder {
       title = event.title;
       heapLimit = event.heapLimitMb;
       problems.push(...event.problems);
+      for (const exercise of event.exercises ?? []) {
+        exercises.set(exercise.id, { ...exercise, state: 'waiting', message: exercise.check ? 'the check gave no value' : 'no check' });
+      }
       for (const cell of event.cells) {
         const result: HeadlessCellResult = { id: cell.id, index: cell.index, line: cell.line, outputs: [] };
         cells.set(cell.id, { result, displayed: [], outputs: [], values: [], uncaught: [], running: true, started: performance.now() });
@@ -137,6 +157,11 @@ export function createRecorder(path?: string): HeadlessRecorder {
       return;
     }
     if (event.type === 'problem') return void problems.push(event.message);
+    if (event.type === 'exercise') {
+      const exercise = exercises.get(event.id);
+      if (exercise) Object.assign(exercise, { state: event.state, message: event.message });
+      return;
+    }
     if (event.type === 'end') {
       ended = true;
       // Generators left waiting for an input event end with the run.
@@ -215,7 +240,8 @@ export function createRecorder(path?: string): HeadlessRecorder {
     problem: (message) => void problems.push(message),
     result() {
       const results = [...cells.values()].map(cellResult);
-      return { title, path, cells: results, problems: [...problems], ok: problems.length === 0 && results.every((c) => !c.error) };
+      const ok = problems.length === 0 && results.every((c) => !c.error);
+      return { title, path, cells: results, ...(exercises.size ? { exercises: [...exercises.values()].map((e) => ({ ...e })) } : {}), problems: [...problems], ok };
     },
     figures: () => new Map([...cells].map(([id, state]) => [id, state.outputs])),
   };

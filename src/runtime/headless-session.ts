@@ -17,6 +17,7 @@ import { installDom, readsDom } from './headless-dom.ts';
 import { isInputElement, setFromText } from './headless-inputs.ts';
 import { figureSvg, isFigure, withDocument } from './headless-plot.ts';
 import type { HeadlessCellError, HeadlessEvent, HeadlessOutput } from './headless-result.ts';
+import { exerciseStatus, settledStatus } from '../lesson/exercises.ts';
 import { createLessonRuntime, type ImportModule } from './lesson-runtime.ts';
 import { standardLibrary } from './library.ts';
 import { createNodeImport } from './node-import.ts';
@@ -65,6 +66,7 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
     type: 'lesson',
     title: lesson.frontMatter.title,
     cells: lesson.cells.map((b) => ({ id: b.id, index: b.index, line: b.line })),
+    ...(lesson.exercises.length ? { exercises: lesson.exercises.map(({ id, title, line, check }) => ({ id, title, line, ...(check ? { check } : {}) })) } : {}),
     problems: lesson.diagnostics.map((d) => `line ${d.line}: ${d.message}`),
     heapLimitMb,
   });
@@ -100,12 +102,22 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
     observe(cell) {
       const id = cell.id;
       const block = blocks.get(id) as CellBlock;
+      // A check cell's value (or its last display, as the page reads it) is also its exercise's verdict.
+      const exercise = block.options.check;
+      let displayed: unknown[] = [];
+      const verdict = (status: ReturnType<typeof exerciseStatus>): void => {
+        if (exercise !== undefined) emit({ type: 'exercise', id: exercise, ...status });
+      };
       return {
-        pending: () => (unsettled.add(id), emit({ type: 'pending', id })),
-        display: (value) => emit({ type: 'display', id, output: output(value, false) }),
-        fulfilled: (value) => (unsettled.delete(id), emit({ type: 'fulfilled', id, output: output(value, true) })),
-        settled: () => (unsettled.delete(id), emit({ type: 'settled', id })),
-        rejected: (error) => (unsettled.delete(id), emit({ type: 'rejected', id, error: describeError(error, block) })),
+        pending: () => (unsettled.add(id), (displayed = []), emit({ type: 'pending', id })),
+        display: (value) => (displayed.push(value), emit({ type: 'display', id, output: output(value, false) })),
+        fulfilled: (value) => (unsettled.delete(id), emit({ type: 'fulfilled', id, output: output(value, true) }), verdict(exerciseStatus(value))),
+        settled: () => (unsettled.delete(id), emit({ type: 'settled', id }), verdict(settledStatus(displayed))),
+        rejected: (error) => {
+          unsettled.delete(id);
+          emit({ type: 'rejected', id, error: describeError(error, block) });
+          if (exercise !== undefined) emit({ type: 'exercise', id: exercise, state: 'error', message: error.message });
+        },
         yielded: (name, value) => emit({ type: 'yielded', id, text: `${name} = ${formatValue(value, { quoteStrings: true })}` }),
         finished: () => emit({ type: 'finished', id }),
       };

@@ -15,6 +15,8 @@ import { createCellEdits } from '../host/cell-edits.ts';
 import { lessonWithEdits } from '../host/lesson-with-edits.ts';
 import type { EditStorage, StoredEdit } from '../host/persistence.ts';
 import { renderStaticBlock } from '../host/static-blocks.ts';
+import { createExerciseView, type ExerciseView } from '../host/exercise-view.ts';
+import { loadProgress, updateProgress, withProgressComment, withRevealed, withStatus, type LessonProgress } from '../host/progress.ts';
 import { deckHref } from '../site/links.ts';
 import { addSlideLinks, deckForLesson } from './slide-links.ts';
 
@@ -44,8 +46,10 @@ export interface MountedLesson {
   runtime: LessonRuntime;
   /** The cells' views by cell id. */
   views: ReadonlyMap<string, CellView>;
-  /** The lesson file with the learner's current sources written into their cells. */
+  /** The lesson file with the learner's current sources written into their cells (and their exercises' progress in a comment). */
   markdownWithEdits: () => string;
+  /** The exercises' boxes by exercise id. */
+  exercises: ReadonlyMap<string, ExerciseView>;
   dispose: () => void;
 }
 
@@ -85,8 +89,34 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       const current = host.source(cell);
       if (current !== cell.source) sources.set(cell.index, current);
     }
-    return lessonWithEdits(text, lesson.cells, sources);
+    return withProgressComment(lessonWithEdits(text, lesson.cells, sources), lesson.exercises, readProgress());
   };
+
+  // Exercises' progress, read-modify-written on each change (another tab may have written since).
+  const readProgress = (): LessonProgress => {
+    try {
+      return loadProgress(storage, lessonId);
+    } catch {
+      return {};
+    }
+  };
+  const changeProgress = (change: (progress: LessonProgress) => LessonProgress): void => {
+    try {
+      updateProgress(storage, lessonId, change);
+    } catch (error) {
+      showStorageProblem(error);
+    }
+  };
+  const exerciseViews = new Map<string, ExerciseView>();
+  const startProgress = readProgress();
+  for (const exercise of lesson.exercises) {
+    exerciseViews.set(exercise.id, createExerciseView({
+      exercise,
+      progress: startProgress[exercise.id],
+      onStatus: (status) => changeProgress((p) => withStatus(p, exercise.id, status, Date.now())),
+      onReveal: (revealed) => changeProgress((p) => withRevealed(p, exercise.id, revealed)),
+    }));
+  }
 
   // Render the page; each cell runs as it is mounted (its observer is its view).
   const article = document.createElement('article');
@@ -104,7 +134,10 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   root.replaceChildren(...(hadProblem ? [storageNotice] : []), ...lessonDiagnostics(lesson), orphanNotice, article);
   if (edits.orphans().length === 0) orphanNotice.remove();
   for (const block of lesson.blocks) {
-    article.append(block.type === 'cell' ? host.mount(block).element : renderStaticBlock(block));
+    if (block.type === 'exercise') article.append(exerciseViews.get(block.id)!.element);
+    // A check cell is not shown: its verdict is, in its exercise's box.
+    else if (block.type === 'cell' && block.options.check !== undefined) host.observe(block, exerciseViews.get(block.options.check)!.observer);
+    else article.append(block.type === 'cell' ? host.mount(block).element : renderStaticBlock(block));
   }
   // `${...}` in the prose: each fills its placeholder span and follows what it reads.
   for (const inline of lesson.inlines) {
@@ -124,6 +157,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     runtime: host.runtime,
     views: host.views,
     markdownWithEdits,
+    exercises: exerciseViews,
     dispose() {
       host.dispose();
       for (const button of toolButtons) button.remove();
