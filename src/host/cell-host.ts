@@ -11,7 +11,7 @@ import { compileCell } from '../cells/compile.ts';
 import type { CellLanguage } from '../cells/types.ts';
 import type { CellOptions, InlineExpression } from '../lesson/types.ts';
 import { compileInline } from '../runtime/inline.ts';
-import { createLessonRuntime, type CellObserver, type ImportModule, type LessonRuntime } from '../runtime/lesson-runtime.ts';
+import { createLessonRuntime, type CellObserver, type ImportModule, type LessonRuntime, type ViewFunction } from '../runtime/lesson-runtime.ts';
 import { browserLibrary } from './browser-library.ts';
 import { createCellView, type CellView } from './cell-view.ts';
 import { createInlineOutput } from './inline-output.ts';
@@ -35,6 +35,8 @@ export interface CellHostArgs {
   importModule?: ImportModule;
   /** Loop guard budget in ms. Default: the runtime's (2000). */
   loopBudgetMs?: number;
+  /** Implements `view(input)` (the lesson page keeps inputs in its URL). Default: the runtime's. */
+  view?: ViewFunction;
   /** Keeps the learner's edits: restored when a cell is mounted, saved as they type. Default: none (they last until the page closes). */
   edits?: CellEdits;
 }
@@ -66,6 +68,7 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
     library: args.library ?? browserLibrary(),
     importModule: args.importModule ?? pageImports,
     loopBudgetMs,
+    ...(args.view ? { view: args.view } : {}),
     // Looked up when the runtime (re)defines a cell: a cell mounted later gets its own view.
     observe: (cell) => observers.get(cell.id) ?? {},
   });

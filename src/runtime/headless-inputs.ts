@@ -176,3 +176,28 @@ function parseLoose(text: string): unknown {
     return text;
   }
 }
+
+/**
+ * The text `setFromText` takes to give `input` the value it has now (the page's URL keeps inputs
+ * this way), or undefined for inputs it cannot say: buttons (a count of presses is an action, not a
+ * state), files, tables, and values that are not plain data.
+ */
+export function inputStateText(input: InputElement): string | undefined {
+  const control = (selector: string): Element | null => (input.matches(selector) ? input : input.querySelector(selector));
+  const select = control('select') as HTMLSelectElement | null;
+  if (select) return [...select.options].filter((o) => o.selected).map((o) => o.textContent ?? '').join(',');
+  const toggle = input.matches('[class$="-toggle"]') ? (input.querySelector('input[type=checkbox]') as HTMLInputElement | null) : null;
+  if (toggle) return String(toggle.checked);
+  const choices = [...input.querySelectorAll('input[type=radio], input[type=checkbox]')] as HTMLInputElement[];
+  if (choices.length) return choices.filter((box) => box.checked).map((box) => box.closest('label')?.textContent?.trim() ?? box.value).join(',');
+  const number = control('input[type=number], input[type=range]') as HTMLInputElement | null;
+  if (number) return typeof input.value === 'number' && Number.isFinite(input.value) ? String(input.value) : number.value;
+  if (control('input[type=file]') || input.querySelector('table')) return undefined;
+  const field = control('input, textarea') as HTMLInputElement | HTMLTextAreaElement | null;
+  if (field) return field.value;
+  if (input.querySelector('button')) return undefined;
+  const value = input.value;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  return undefined;
+}

@@ -18,6 +18,7 @@ import { renderStaticBlock } from '../host/static-blocks.ts';
 import { createExerciseView, type ExerciseView } from '../host/exercise-view.ts';
 import { loadProgress, updateProgress, withProgressComment, withRevealed, withStatus, type LessonProgress } from '../host/progress.ts';
 import { deckHref } from '../site/links.ts';
+import { createUrlState } from '../host/url-state.ts';
 import { addSlideLinks, deckForLesson } from './slide-links.ts';
 
 export interface MountLessonArgs {
@@ -40,6 +41,8 @@ export interface MountLessonArgs {
   loopBudgetMs?: number;
   /** Asks the learner to confirm a destructive action. Default: window.confirm. */
   confirm?: (message: string) => boolean;
+  /** Keep every view() input's value in the page's URL hash (a link opens the same inputs). Default true. */
+  urlState?: boolean;
 }
 
 export interface MountedLesson {
@@ -71,9 +74,24 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     if (!storageNotice.isConnected) root.prepend(storageNotice);
   };
   const edits = createCellEdits({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
-  const host = createCellHost({ library: args.library ?? {}, importModule, loopBudgetMs, edits });
+  const linkNotice = document.createElement('div');
+  linkNotice.className = 'notice link-problem';
+  linkNotice.setAttribute('role', 'alert');
+  const urlState = args.urlState === false ? undefined : createUrlState({
+    onProblem: (message) => {
+      const line = document.createElement('p');
+      line.textContent = message;
+      linkNotice.append(line);
+      if (!linkNotice.isConnected) root.prepend(linkNotice);
+    },
+  });
+  const host = createCellHost({ library: args.library ?? {}, importModule, loopBudgetMs, edits, ...(urlState ? { view: urlState.view } : {}) });
 
   const resetLesson = () => {
+    // The inputs go back to the lesson's values (and leave the URL) without asking: nothing is lost.
+    urlState?.reset();
+    linkNotice.replaceChildren();
+    linkNotice.remove();
     const edited = lesson.cells.filter((cell) => host.source(cell) !== cell.source);
     const count = edited.length + (orphanNotice.isConnected ? edits.orphans().length : 0);
     if (count === 0) return;
@@ -145,6 +163,15 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     if (span) host.mountInline(inline, span);
   }
   addSlideLinks(article, lessonId, lesson.frontMatter.slides);
+  // The page was empty when the browser looked for the anchor of `#section&name=value`.
+  const anchor = window.location.hash.replace(/^#/, '').split('&')[0];
+  if (anchor && !anchor.includes('=')) {
+    try {
+      article.querySelector(`#${CSS.escape(decodeURIComponent(anchor))}`)?.scrollIntoView();
+    } catch {
+      // A malformed anchor: nothing to scroll to.
+    }
+  }
 
   const deckId = deckForLesson(lessonId, lesson.frontMatter.slides);
   const toolButtons = tools ? renderTools(tools, {
@@ -160,6 +187,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     exercises: exerciseViews,
     dispose() {
       host.dispose();
+      urlState?.dispose();
       for (const button of toolButtons) button.remove();
     },
   };
@@ -246,7 +274,7 @@ function renderTools(tools: HTMLElement, actions: { deck?: string; download: () 
   const reset = document.createElement('button');
   reset.type = 'button';
   reset.textContent = 'Reset lesson';
-  reset.title = 'Discard all your edits of this lesson';
+  reset.title = 'Put the inputs back to the lesson\'s values and discard all your edits of this lesson';
   reset.addEventListener('click', actions.reset);
   added.push(download, reset);
   tools.append(...added);
