@@ -20,6 +20,9 @@ export { summary } from './course/displays.ts';
 // Fine-tuning for a cell, and reading its curves.
 export { train } from './course/fine-tuning.ts';
 export type { TrainArgs, Training } from './course/fine-tuning.ts';
+// The reference a lesson compares with: a small CNN trained from scratch on the same images and budget.
+export { trainFromScratch } from './course/scratch.ts';
+export type { TrainFromScratchArgs } from './course/scratch.ts';
 export type { EpochLog, FineTuneHistory } from './ml/finetune.ts';
 export { diagnose } from './course/displays.ts';
 export type { Diagnosis, Verdict } from './ml/diagnose.ts';

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { selectBackend, type BackendName } from '../ml/backend.ts';
+import { FASHION_MNIST_CLASSES, TASK_LABELS } from '../ml/data/manifest.ts';
 import { loadSplit } from '../ml/data/load.ts';
 import type { LabeledImages } from '../ml/data/types.ts';
 import { courseDiagnosis } from '../course/diagnosis.ts';
@@ -22,8 +23,8 @@ import { loadPretrainedBase } from '../ml/weights.ts';
 
 const USAGE = `Usage: lectern finetune [options]
 
-Fine-tunes the pretrained MobileNetV2 on the lesson's four classes (T-shirt/top, Pullover, Coat,
-Shirt) with the course's head, then diagnoses the run.
+Fine-tunes the pretrained MobileNetV2 on the lesson's four classes (${TASK_LABELS.target.map((l) => FASHION_MNIST_CLASSES[l]).join(', ')})
+with the course's head, then diagnoses the run.
 
 Options:
   --trainable-last N   last base layers that train, 0..154 (default 4)

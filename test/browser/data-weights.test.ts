@@ -4,6 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FASHION_MNIST_CLASSES, TASK_LABELS } from '../../src/ml/data/manifest.ts';
 import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
 
 let browser: Browser;
@@ -46,7 +47,7 @@ describe('data and weights in the browser', () => {
       return out;
     })()`) as { shape: number[]; labels: number[]; classes: string[]; min: number; max: number; layers: number; features: number[]; finite: boolean };
     expect(result.shape).toEqual([20, 32, 32, 3]);
-    expect(result.classes).toEqual(['T-shirt/top', 'Pullover', 'Coat', 'Shirt']);
+    expect(result.classes).toEqual(TASK_LABELS.target.map((l) => FASHION_MNIST_CLASSES[l]));
     expect(result.labels.every((l) => l >= 0 && l < 4)).toBe(true);
     expect(result.min).toBeGreaterThanOrEqual(-1);
     expect(result.max).toBeLessThanOrEqual(1);

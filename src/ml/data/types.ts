@@ -14,6 +14,6 @@ export interface LabeledImages {
   x: tf.Tensor4D;
   /** [n] int32 class indices into `classes`. The caller owns it and disposes it. */
   y: tf.Tensor1D;
-  /** Class names in index order, e.g. ['T-shirt/top', 'Pullover', 'Coat', 'Shirt']. */
+  /** Class names in index order, e.g. ['Trouser', 'Sandal', 'Sneaker', 'Ankle boot']. */
   classes: string[];
 }
