@@ -190,13 +190,18 @@ export async function* train(args: TrainArgs): AsyncGenerator<Training, void, vo
 
 const seconds = (s: number) => `${s.toFixed(1)} s`;
 
+/** "last 4 layers trainable", in the slider's count (Keras's `base.layers[-n:]`, the InputLayer included). */
+function trainableText(n: number): string {
+  return n === 0 ? 'only the head trainable' : `last ${n} layer${n === 1 ? '' : 's'} trainable`;
+}
+
 /** The progress line of a training, as text. */
 export function trainingText(t: TrainingState): string {
   const done = t.logs.length;
   if (t.history) {
     const h = t.history;
     const stop = h.stoppedEpoch ? `; early stopping at epoch ${h.stoppedEpoch}${h.restoredBestWeights ? `, weights of epoch ${h.bestEpoch} restored` : ''}` : '';
-    const what = t.kind === 'from scratch' ? 'a small CNN trained from scratch' : `last ${h.trainableLayers} layers trainable`;
+    const what = t.kind === 'from scratch' ? 'a small CNN trained from scratch' : trainableText(h.trainableLast);
     return `Done: ${done} epoch${done === 1 ? '' : 's'} in ${seconds(t.elapsed)}, ${what}${stop}.`;
   }
   const last = t.logs[done - 1];

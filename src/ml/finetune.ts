@@ -131,6 +131,11 @@ export interface FineTuneHistory {
   /** The cut: frozen layers below it, trainable layers above it. */
   frozenLayers: number;
   trainableLayers: number;
+  /**
+   * The `trainableLast` asked for, in Keras's count of `base.layers`, which includes the InputLayer:
+   * 154 on MobileNetV2 is every layer, one more than `trainableLayers` (the input has no weights).
+   */
+  trainableLast: number;
   /** Class names of the task, in label order (the head's outputs). */
   classes: string[];
   /**
@@ -415,6 +420,7 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       featureSource: train.source,
       frozenLayers: cut.frozenCount,
       trainableLayers: cut.above.length,
+      trainableLast: s.trainableLast,
       classes: [...s.train.classes],
       batchNormTrained: s.batchNorm === 'batch' && cut.above.some((layer) => layer.getClassName() === 'BatchNormalization'),
     };

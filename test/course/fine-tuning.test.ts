@@ -40,6 +40,18 @@ afterAll(() => {
 });
 
 describe('train (fine-tuning for a cell)', () => {
+  it('says "last N layers" in the slider\'s count: every layer of the base is all of its layers, InputLayer included', async () => {
+    const { invalidation, invalidate } = cellLifetime();
+    const all = base.layers.length;
+    const values = await collect(train({ base, data, epochs: 1, trainableLast: all, batchSize: 16, cache: null, invalidation }));
+    const last = values[values.length - 1]!;
+    expect(String(last)).toContain(`last ${all} layers trainable`);
+    expect(last.history?.trainableLast).toBe(all);
+    expect(last.history?.trainableLayers).toBe(all - 1); // the InputLayer has nothing to train
+    invalidate();
+    await invalidation;
+  });
+
   it('yields a Training before the first epoch, after each one, and once done, with the history and model', async () => {
     const { invalidation, invalidate } = cellLifetime();
     const before = tf.memory().numTensors;
