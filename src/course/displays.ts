@@ -27,6 +27,6 @@ export function summary(model: tf.LayersModel, args: SummaryArgs = {}): Displaya
  * as a card in the page. `options` changes the course's thresholds, words or sections.
  */
 export function diagnose(run: DiagnosedRun, options: Partial<Omit<DiagnoseOptions, 'classes'>> = {}): Diagnosis & Displayable {
-  const diagnosis = engineDiagnose(run.logs, { ...LESSON_DIAGNOSIS, batchNormTrained: run.batchNormTrained, ...options, classes: run.classes.length });
+  const diagnosis = engineDiagnose(run.logs, { ...LESSON_DIAGNOSIS, batchNormTrained: run.batchNormTrained, batchNormCheck: run.batchNormCheck, ...options, classes: run.classes.length });
   return withDisplay(diagnosis, () => ({ text: formatDiagnosis(diagnosis), html: diagnosisHtml(diagnosis) }));
 }

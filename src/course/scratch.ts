@@ -87,6 +87,6 @@ function historyOf(logs: EpochLog[], classes: string[], model: tf.LayersModel): 
   const best = logs.reduce((b, log, i) => (log.val_loss < logs[b]!.val_loss ? i : b), 0);
   return {
     logs: [...logs], stoppedEpoch: null, bestEpoch: logs.length ? best + 1 : null, restoredBestWeights: false, restoredEpoch: null,
-    featureSeconds: 0, featureSource: 'computed', frozenLayers: 0, trainableLayers: model.layers.length, trainableLast: model.layers.length, classes: [...classes], batchNormTrained: true,
+    featureSeconds: 0, featureSource: 'computed', frozenLayers: 0, trainableLayers: model.layers.length, trainableLast: model.layers.length, classes: [...classes], batchNormTrained: true, batchNormCheck: null,
   };
 }

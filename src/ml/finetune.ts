@@ -27,6 +27,7 @@ import { COURSE_EARLY_STOPPING, type BestCheckpoint, type EarlyStoppingArgs } fr
 import { seededRandom } from './data/random.ts';
 import { pause, throwIfAborted } from './event-loop.ts';
 import { trainLoop, type EpochLog } from './train-loop.ts';
+import { checkBatchNormStatistics, type BatchNormCheck } from './batchnorm-check.ts';
 
 export interface FineTuneArgs {
   /** The pretrained base: a flat functional model (MobileNetV2 with include_top false). Never modified. */
@@ -143,6 +144,12 @@ export interface FineTuneHistory {
    * (batchNorm 'batch'): then validation, which uses the lagging moving statistics, may break.
    */
   batchNormTrained: boolean;
+  /**
+   * With batchNormTrained: validation accuracy as trained and with the moving statistics
+   * re-estimated from the training images (src/ml/batchnorm-check.ts), so the diagnosis can tell
+   * lagging statistics from overfitting. Null when no BatchNormalization trained.
+   */
+  batchNormCheck: BatchNormCheck | null;
 }
 
 export interface FineTuneResult {
@@ -409,6 +416,11 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
     checkpoint = step.value.checkpoint;
     const kept = checkpoint;
     const offset = s.headEpochs;
+    const batchNormTrained = s.batchNorm === 'batch' && cut.above.some((layer) => layer.getClassName() === 'BatchNormalization');
+    const batchNormCheck = batchNormTrained
+      ? await checkBatchNormStatistics({ model: top, train: train.features, validation: { x: validation.features, y: s.validation.y }, signal: s.signal })
+      : null;
+    stopIfAborted();
     const history: FineTuneHistory = {
       logs,
       stoppedEpoch: stoppedEpoch === null ? null : stoppedEpoch + offset,
@@ -422,7 +434,8 @@ async function* run(s: Settings, cut: ModelCut): AsyncGenerator<EpochLog, FineTu
       trainableLayers: cut.above.length,
       trainableLast: s.trainableLast,
       classes: [...s.train.classes],
-      batchNormTrained: s.batchNorm === 'batch' && cut.above.some((layer) => layer.getClassName() === 'BatchNormalization'),
+      batchNormTrained,
+      batchNormCheck,
     };
     for (const callback of s.callbacks) {
       await callback.onTrainEnd?.(history, { model, base: s.base });
