@@ -13,6 +13,7 @@ import { FASHION_MNIST_CLASSES, TASK_LABELS } from '../ml/data/manifest.ts';
 import { loadSplit } from '../ml/data/load.ts';
 import type { LabeledImages } from '../ml/data/types.ts';
 import { courseDiagnosis } from '../course/diagnosis.ts';
+import { COURSE } from '../course/fine-tuning.ts';
 import { formatDiagnosis } from '../ml/diagnose.ts';
 import { evaluateModel } from '../ml/evaluate-model.ts';
 import { fineTune, type EpochLog } from '../ml/finetune.ts';
@@ -36,8 +37,9 @@ Options:
   --val-size N         validation images (default 500)
   --size N             input side (default 32)
   --early-stopping     the course's EarlyStopping (val_loss, patience 5, restore best weights)
-  --batch-norm M       batch | moving: BatchNormalization above the cut trains with batch statistics
-                       (Keras, the course; default) or stays in inference mode (Keras's fine-tuning advice)
+  --batch-norm M       moving | batch: BatchNormalization above the cut stays in inference mode
+                       (Keras's fine-tuning advice, the lesson's default) or trains with batch
+                       statistics (Keras's plain behaviour for a trainable layer)
   --seed N             seed of the head, shuffling and dropout (default 0)
   --base B             pretrained | random (default pretrained; random: an untrained MobileNetV2)
   --model DIR          folder of the pretrained model (default public/models/pretrained)
@@ -99,7 +101,7 @@ export function parseFineTuneArgs(args: string[]): FineTuneCliOptions | 'help' {
       'val-size': { type: 'string', default: '500' },
       size: { type: 'string', default: '32' },
       'early-stopping': { type: 'boolean', default: false },
-      'batch-norm': { type: 'string', default: 'batch' },
+      'batch-norm': { type: 'string', default: COURSE.batchNorm },
       seed: { type: 'string', default: '0' },
       base: { type: 'string', default: 'pretrained' },
       model: { type: 'string' },
