@@ -218,7 +218,9 @@ export function trainingText(t: TrainingState): string {
   }
   const last = t.logs[done - 1];
   if (!last) return t.kind === 'from scratch' ? `Epoch 1 of ${t.epochs}…` : `Epoch 1 of ${t.epochs}: preparing the frozen layers' features…`;
-  const left = (last.elapsed / done) * (t.epochs - done);
+  // From the epochs' own times: the one-off feature pass before epoch 1 is not an epoch's cost.
+  const perEpoch = t.logs.reduce((sum, log) => sum + log.seconds, 0) / done;
+  const left = perEpoch * (t.epochs - done);
   return `Epoch ${done} of ${t.epochs} · ${seconds(last.elapsed)} · about ${left.toFixed(0)} s left`;
 }
 

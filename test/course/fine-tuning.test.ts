@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COURSE, courseHead, loadImages, train, type Training } from '../../src/course/fine-tuning.ts';
+import { COURSE, courseHead, loadImages, train, trainingText, type Training } from '../../src/course/fine-tuning.ts';
 import { fineTuneToEnd, type FineTuneArgs } from '../../src/ml/finetune.ts';
 import { countParams } from '../../src/ml/freeze.ts';
 import { displayForms } from '../../src/runtime/display.ts';
@@ -40,6 +40,13 @@ afterAll(() => {
 });
 
 describe('train (fine-tuning for a cell)', () => {
+  it('estimates the time left from the epochs\' own times, not the one-off feature pass before them', () => {
+    const log = (epoch: number, elapsed: number) => ({ epoch, epochs: 3, loss: 1, accuracy: 0.5, val_loss: 1, val_accuracy: 0.5, seconds: 5, elapsed });
+    // 50 s of frozen features, then two epochs of 5 s each: one epoch (5 s) is left, not (60 / 2) s.
+    const text = trainingText({ logs: [log(1, 55), log(2, 60)], epochs: 3, classes: ['a', 'b'], done: false, history: null, model: null, elapsed: 60 });
+    expect(text).toBe('Epoch 2 of 3 · 60.0 s · about 5 s left');
+  });
+
   it('says "last N layers" in the slider\'s count: every layer of the base is all of its layers, InputLayer included', async () => {
     const { invalidation, invalidate } = cellLifetime();
     const all = base.layers.length;
