@@ -16,7 +16,8 @@
  *    0.999 in MobileNetV2). Not overfitting: the remedy is inference-mode BatchNormalization;
  * 2. overfitting: the last epoch's training accuracy beats validation accuracy by at least
  *    `overfitAccuracyGap` ("good on training data, clearly worse on validation"), or validation
- *    loss has risen by at least `overfitValLossRise` above its best, reached at least
+ *    loss has risen by at least `overfitValLossRise` (relative) and `overfitValLossMinRise`
+ *    (absolute) above its best, reached at least
  *    `overfitEpochsSinceBest` epochs before the end, while training loss kept falling ("trained too
  *    long");
  * 3. underfitting: the best training accuracy stays below `underfitShare × reachableAccuracy`,
@@ -47,6 +48,11 @@ export interface DiagnosisThresholds {
   overfitAccuracyGap: number;
   /** Rise of validation loss above its best, relative to the best, that signals training too long. Default 0.1. */
   overfitValLossRise: number;
+  /**
+   * The same rise in loss units, at least: on a few hundred validation images a loss of 0.25 that
+   * moves to 0.28 is noise (a 12% rise), not a trend. Default 0.05.
+   */
+  overfitValLossMinRise: number;
   /** The best validation loss must lie at least this many epochs before the last to call it a rise. Default 2. */
   overfitEpochsSinceBest: number;
   /**
@@ -86,6 +92,7 @@ export interface DiagnosisThresholds {
 export const DEFAULT_THRESHOLDS: Readonly<DiagnosisThresholds> = Object.freeze({
   overfitAccuracyGap: 0.1,
   overfitValLossRise: 0.1,
+  overfitValLossMinRise: 0.05,
   overfitEpochsSinceBest: 2,
   reachableAccuracy: 0.8,
   underfitShare: 0.75,
@@ -295,7 +302,8 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
   // 2. Overfitting.
   const trainLossSinceBest = relativeDrop(history[bestValLossIndex].loss, last.loss);
   const trainedTooLong =
-    epochs - 1 - bestValLossIndex >= t.overfitEpochsSinceBest && figures.valLossRise >= t.overfitValLossRise && trainLossSinceBest > 0;
+    epochs - 1 - bestValLossIndex >= t.overfitEpochsSinceBest && figures.valLossRise >= t.overfitValLossRise &&
+    last.val_loss - bestValLoss >= t.overfitValLossMinRise && trainLossSinceBest > 0;
   if (figures.accuracyGap >= t.overfitAccuracyGap || trainedTooLong) {
     const evidence = [`${accuracies}: a gap of ${percent(figures.accuracyGap)} (overfitting from ${percent(t.overfitAccuracyGap)}).`];
     if (trainedTooLong) {

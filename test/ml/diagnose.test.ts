@@ -33,6 +33,14 @@ describe('diagnose on hand-made histories', () => {
     expect(d.evidence.join(' ')).toMatch(/lowest at epoch 2 .* rose 20\.0%.*trained too long/);
   });
 
+  it('a small rise of a small validation loss is noise, not "too long" (0.05 in loss units at least)', () => {
+    const rows = (end: number): [number, number, number, number][] => [[0.6, 0.8, 0.4, 0.85], [0.3, 0.9, 0.25, 0.93], [0.25, 0.92, 0.26, 0.93], [0.2, 0.93, end, 0.92]];
+    const noise = diagnose(history(rows(0.28)), four); // +12% relative, +0.03 absolute
+    expect(noise.figures.valLossRise).toBeGreaterThan(DEFAULT_THRESHOLDS.overfitValLossRise);
+    expect(noise.verdict).not.toBe('overfitting');
+    expect(diagnose(history(rows(0.32)), four).verdict).toBe('overfitting'); // +0.07
+  });
+
   it('a rise right after the best epoch is not yet "too long" (needs 2 epochs since the best)', () => {
     const d = diagnose(history([[1.0, 0.7, 0.9, 0.7], [0.7, 0.85, 0.6, 0.82], [0.6, 0.86, 0.7, 0.8]]), four);
     expect(d.verdict).not.toBe('overfitting');
