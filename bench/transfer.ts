@@ -7,7 +7,9 @@
  * lesson's diagnosis.
  *
  *   npx tsx bench/transfer.ts [--seeds 0,1,2] [--only 'head;scratch'] [--model DIR] [--data DIR]
- *                             [--validation 500] [--json out.json]
+ *                             [--validation 500] [--json out.json] [--markdown table.md]
+ *
+ * At the end it checks issue 11's bars per seed (printed, and with the table in --markdown).
  *
  * "scratch" rows train the from-scratch CNN for the wall time of the row named by `budgetOf`.
  */
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'public/data' },
     validation: { type: 'string', default: String(COURSE.validationImages) },
     json: { type: 'string' },
+    markdown: { type: 'string' },
   },
 });
 
@@ -48,18 +51,32 @@ interface Row {
   budgetOf?: string;
 }
 
+/**
+ * The issue 11 table (public/models/MODEL.md): the lesson's default and its "Your turn" settings,
+ * the bars they are measured against (head only, a random base, the from-scratch reference for the
+ * same wall time), and Keras's plain BatchNormalization. Rows without `batchNorm` take the
+ * lesson's default (COURSE.batchNorm, inference mode).
+ */
 const ROWS: Row[] = [
   { label: 'random base, head only', base: 'random', trainableLast: 0 },
   { label: 'head only', base: 'pretrained', trainableLast: 0, warm: true },
-  { label: 'last 4, batch BN', base: 'pretrained', trainableLast: 4, batchNorm: 'batch' },
-  { label: 'last 4, BN inference', base: 'pretrained', trainableLast: 4, batchNorm: 'moving', warm: true },
-  { label: 'last 12, BN inference', base: 'pretrained', trainableLast: 12, batchNorm: 'moving', warm: true },
-  { label: 'last 30, BN inference', base: 'pretrained', trainableLast: 30, batchNorm: 'moving', warm: true },
-  { label: 'all, BN inference, lr 3e-4', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', learningRate: 3e-4, warm: true },
-  { label: 'all, BN inference, lr 1e-3', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', learningRate: 1e-3 },
-  { label: 'all, batch BN, lr 1e-3', base: 'pretrained', trainableLast: 154, batchNorm: 'batch', learningRate: 1e-3 },
-  { label: 'scratch, same time as all lr 3e-4', base: 'scratch', budgetOf: 'all, BN inference, lr 3e-4' },
-  { label: 'overfit: all, 100 images, dropout 0, 30 epochs', base: 'pretrained', trainableLast: 154, batchNorm: 'moving', dropout: 0, train: 100, epochs: 30, learningRate: 1e-3 },
+  { label: 'lesson default: last 4', base: 'pretrained', trainableLast: 4, warm: true },
+  { label: 'scratch, same time as the lesson default', base: 'scratch', budgetOf: 'lesson default: last 4' },
+  { label: 'last 4, batch BN (Keras plain)', base: 'pretrained', trainableLast: 4, batchNorm: 'batch' },
+  { label: 'last 12', base: 'pretrained', trainableLast: 12 },
+  { label: 'good fit: last 30, 2000 images', base: 'pretrained', trainableLast: 30, train: 2000, warm: true },
+  { label: 'last 30', base: 'pretrained', trainableLast: 30 },
+  { label: 'best: all, lr 3e-4', base: 'pretrained', trainableLast: 154, learningRate: 3e-4 },
+  { label: 'scratch, same time as best', base: 'scratch', budgetOf: 'best: all, lr 3e-4' },
+  { label: "Keras's recipe: 5 head epochs, then all at 1e-4 for 5", base: 'pretrained', trainableLast: 154, headEpochs: 5, epochs: 5, learningRate: 1e-4 },
+  { label: 'broken BN: last 30, batch BN', base: 'pretrained', trainableLast: 30, batchNorm: 'batch' },
+  { label: 'underfit: head only, dropout 0.9', base: 'pretrained', trainableLast: 0, dropout: 0.9 },
+  { label: 'underfit: head only, lr 1e-5', base: 'pretrained', trainableLast: 0, learningRate: 1e-5 },
+  { label: 'few images: last 4, 100 images', base: 'pretrained', trainableLast: 4, train: 100 },
+  { label: 'few images: scratch, 100 images, same time', base: 'scratch', train: 100, budgetOf: 'few images: last 4, 100 images' },
+  { label: 'few images: last 4, 100 images, 30 epochs', base: 'pretrained', trainableLast: 4, train: 100, epochs: 30 },
+  { label: 'few images: scratch, 100 images, same time as 30 epochs', base: 'scratch', train: 100, budgetOf: 'few images: last 4, 100 images, 30 epochs' },
+  { label: 'overfit: last 30, 20 images, dropout 0, 30 epochs', base: 'pretrained', trainableLast: 30, dropout: 0, train: 20, epochs: 30 },
 ];
 
 const seeds = values.seeds.split(',').map(Number);
@@ -116,7 +133,7 @@ for (const seed of seeds) {
     const logs = run.last.logs;
     const bestIndex = logs.reduce((b, l, i) => (l.val_loss < logs[b]!.val_loss ? i : b), 0);
     const last = logs.at(-1)!;
-    const diagnosis = courseDiagnosis({ logs, classes: run.last.classes, batchNormTrained: run.last.history!.batchNormTrained });
+    const diagnosis = courseDiagnosis({ logs, classes: run.last.classes, batchNormTrained: run.last.history!.batchNormTrained, batchNormCheck: run.last.history!.batchNormCheck });
     const result: Result = {
       row: row.label, seed, bestVal: Math.max(...logs.map((l) => l.val_accuracy)), lastVal: last.val_accuracy, lastTrain: last.accuracy,
       gap: last.accuracy - last.val_accuracy, maxValLoss: Math.max(...logs.map((l) => l.val_loss)),
@@ -125,8 +142,9 @@ for (const seed of seeds) {
     };
     results.push(result);
     console.log(
-      `seed ${seed} | ${row.label.padEnd(46)} | best val ${pct(result.bestVal)}% | last train ${pct(result.lastTrain)} val ${pct(result.lastVal)} gap ${pct(result.gap)}` +
+      `seed ${seed} | ${row.label.padEnd(52)} | best val ${pct(result.bestVal)}% | last train ${pct(result.lastTrain)} val ${pct(result.lastVal)} gap ${pct(result.gap)}` +
       ` | max val_loss ${result.maxValLoss.toFixed(2)} (ln ${run.last.classes.length} = ${Math.log(run.last.classes.length).toFixed(2)}) rise after best (ep ${result.bestEpoch}) ${result.valLossRiseAfterBest.toFixed(3)}` +
+      (run.last.history?.batchNormCheck ? ` | val with re-estimated BN ${pct(run.last.history.batchNormCheck.recalibratedValAccuracy)} (as trained ${pct(run.last.history.batchNormCheck.valAccuracy)})` : '') +
       ` | ${result.seconds.toFixed(1)} s${warmSeconds === null ? '' : `, warm ${warmSeconds.toFixed(1)} s`} | ${result.epochs} epochs | ${diagnosis.verdict}`,
     );
   }
@@ -134,4 +152,49 @@ for (const seed of seeds) {
 console.log(`transfer: tensors after the runs ${tf.memory().numTensors - tensorsBefore} more than before them (0 expected; the feature cache may hold some)`);
 pretrained.dispose();
 random.dispose();
+const checks = seeds.map((seed) => ({ seed, lines: issueChecks(seed) }));
+for (const { seed, lines } of checks) for (const line of lines) console.log(`seed ${seed} | ${line.ok ? 'holds' : 'FAILS'} | ${line.text}`);
+if (values.markdown) await writeFile(values.markdown, markdownTables(checks));
 if (values.json) await writeFile(values.json, `${JSON.stringify({ backend: status.message, validation: Number(values.validation), results }, null, 2)}\n`);
+
+interface Check { ok: boolean; text: string }
+
+/** Issue 11's "numbers that must hold", for one seed, from the rows that ran (a missing row is skipped). */
+function issueChecks(seed: number): Check[] {
+  const get = (label: string) => results.find((r) => r.seed === seed && r.row === label);
+  const out: Check[] = [];
+  const head = get('head only');
+  const random = get('random base, head only');
+  const lesson = get('lesson default: last 4');
+  const best = get('best: all, lr 3e-4');
+  const scratch = get('scratch, same time as best');
+  const overfit = get('overfit: last 30, 20 images, dropout 0, 30 epochs');
+  const good = get('good fit: last 30, 2000 images');
+  const chanceLoss = Math.log(4);
+  if (head && random) out.push({ ok: head.bestVal >= 0.75 && head.bestVal - random.bestVal >= 0.2, text: `head only best val ${pct(head.bestVal)}% (≥ 75%), ${pct(head.bestVal - random.bestVal)} points over a random base (≥ 20)` });
+  if (lesson && head) out.push({ ok: lesson.bestVal - head.bestVal >= 0.02 && (lesson.warmSeconds ?? Infinity) <= 6, text: `lesson default ${pct(lesson.bestVal)}%, ${pct(lesson.bestVal - head.bestVal)} points over head only (≥ 2), warm re-run ${lesson.warmSeconds?.toFixed(1)} s (≤ 6)` });
+  const few = get('few images: last 4, 100 images');
+  const fewScratch = get('few images: scratch, 100 images, same time');
+  if (few && fewScratch) out.push({ ok: few.bestVal > fewScratch.bestVal, text: `with 100 training images: last 4 ${pct(few.bestVal)}% vs from scratch for the same ${few.seconds.toFixed(1)} s ${pct(fewScratch.bestVal)}% (not a bar of the issue: where pretraining pays)` });
+  if (best && scratch) out.push({ ok: best.bestVal >= 0.85 && best.bestVal > scratch.bestVal, text: `best fine-tuned ${pct(best.bestVal)}% (≥ 85%) vs from scratch for the same ${best.seconds.toFixed(0)} s ${pct(scratch.bestVal)}%` });
+  if (overfit) out.push({ ok: overfit.gap >= 0.15 && overfit.valLossRiseAfterBest > 0 && overfit.maxValLoss <= chanceLoss && overfit.verdict === 'overfitting', text: `overfitting example: gap ${pct(overfit.gap)} (≥ 15), val loss up ${overfit.valLossRiseAfterBest.toFixed(3)} after epoch ${overfit.bestEpoch}, max val loss ${overfit.maxValLoss.toFixed(2)} (≤ ln 4 = ${chanceLoss.toFixed(2)}), diagnosed ${overfit.verdict}` });
+  if (good) out.push({ ok: Math.abs(good.gap) <= 0.05 && good.lastVal >= 0.8 && (good.warmSeconds ?? Infinity) <= 60, text: `good-fit example: gap ${pct(good.gap)} (within 5), val ${pct(good.lastVal)}% (≥ 80%), warm ${good.warmSeconds?.toFixed(1)} s (≤ 60), diagnosed ${good.verdict}` });
+  return out;
+}
+
+function markdownTables(checks: { seed: number; lines: Check[] }[]): string {
+  const rowsBySeed = results.map((r) =>
+    `| ${r.seed} | ${r.row} | ${pct(r.bestVal)}% | ${pct(r.lastTrain)} / ${pct(r.lastVal)} | ${pct(r.gap)} | ${r.maxValLoss.toFixed(2)} | ${r.valLossRiseAfterBest.toFixed(3)} (ep ${r.bestEpoch}) | ${r.seconds.toFixed(1)}${r.warmSeconds === null ? '' : ` (warm ${r.warmSeconds.toFixed(1)})`} | ${r.verdict} |`);
+  return [
+    `${status.message}; ${values.validation} validation images; seeds ${seeds.join(', ')}; \`npx tsx bench/transfer.ts --seeds ${seeds.join(',')}\``,
+    '',
+    '| Seed | Setting | Best val | Last train / val | Gap | Max val loss | Val loss rise after best | Seconds | Diagnosis |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rowsBySeed,
+    '',
+    '| Seed | Holds | Bar (issue 11) |',
+    '|---|---|---|',
+    ...checks.flatMap(({ seed, lines }) => lines.map((line) => `| ${seed} | ${line.ok ? 'yes' : '**no**'} | ${line.text} |`)),
+    '',
+  ].join('\n');
+}

@@ -216,7 +216,7 @@ function modelCard(args: {
   const minutes = (state.seconds / 60).toFixed(1);
   return `# Pretrained MobileNetV2 (source task)
 
-Made by \`npm run pretrain\` (src/cli/pretrain.ts). Do not edit by hand.
+Made by \`npm run pretrain\` (src/cli/pretrain.ts), except the sections after "Reproduce", which \`bench/transfer.ts --markdown\` and the reasons for the split add. Do not edit the figures by hand.
 
 | | |
 |---|---|

@@ -1,8 +1,9 @@
 /**
  * The lesson's claims, checked: notebooks/08-fine-tuning.md says which settings show
- * underfitting, overfitting and a good fit on the shipped data and base. This test reads those
- * settings from the lesson's text (so the two cannot drift apart), runs the engine headlessly at
- * each on WASM, as the page does, and checks the diagnosis.
+ * underfitting, overfitting, a good fit, a model still learning and broken BatchNormalization
+ * statistics on the shipped data and base. This test reads those settings from the lesson's text
+ * (so the two cannot drift apart), runs the lesson's own `train` headlessly at each on WASM, as
+ * the page does, on seeds 0 and 1, and checks the diagnosis.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { loadSplit } from '../../src/ml/data/load.ts';
 import type { LabeledImages } from '../../src/ml/data/types.ts';
 import { courseDiagnosis } from '../../src/course/diagnosis.ts';
 import type { Verdict } from '../../src/ml/diagnose.ts';
-import { fineTuneToEnd } from '../../src/ml/finetune.ts';
+import { COURSE, train, type Training } from '../../src/course/fine-tuning.ts';
 import { loadPretrainedBase } from '../../src/ml/weights.ts';
 import { PROJECT_ROOT } from '../browser/harness.ts';
 
@@ -26,16 +27,31 @@ interface Claim {
   trainSize: number;
   earlyStopping: boolean;
   batchNorm: 'batch' | 'moving';
+  learningRate: number;
 }
 
-/** The lesson's defaults for what a claim does not mention. */
-const DEFAULT_TRAIN_SIZE = 1000;
-const VALIDATION_SIZE = 500;
+/** The claims' bold names, as the lesson writes them, and the verdict each stands for. */
+const VERDICT_NAMES: Record<string, Verdict> = {
+  Underfitting: 'underfitting',
+  Overfitting: 'overfitting',
+  'Good fit': 'good fit',
+  'Still learning': 'still learning',
+  'Broken BatchNormalization statistics': 'batchnorm statistics',
+};
 
-/** Reads lines like "- **Overfitting**: Trainable layers 154, Dropout 0, 200 training images, 20 epochs." */
+/** The lesson's defaults for what a claim does not mention. */
+const DEFAULT_TRAIN_SIZE = COURSE.trainImages;
+const VALIDATION_SIZE = COURSE.validationImages;
+const SEEDS = [0, 1];
+
+/**
+ * Reads lines like "- **Overfitting**: Trainable layers 30, Dropout 0, 20 training images, 60 epochs."
+ * with optional "learning rate 1e-5", "EarlyStopping on", "BatchNormalization in inference mode off".
+ */
 function parseClaims(markdown: string): Claim[] {
   const claims: Claim[] = [];
-  for (const match of markdown.matchAll(/^- \*\*(Underfitting|Overfitting|Good fit)\*\*: ([^.]*(?:\.\d[^.]*)*)\./gm)) {
+  const names = Object.keys(VERDICT_NAMES).join('|');
+  for (const match of markdown.matchAll(new RegExp(`^- \\*\\*(${names})\\*\\*: ([^.]*(?:\\.\\d[^.]*)*)\\.`, 'gm'))) {
     const text = match[2].replace(/\s+/g, ' '); // a claim may wrap over lines
     const number = (pattern: RegExp, fallback?: number) => {
       const found = pattern.exec(text);
@@ -43,14 +59,15 @@ function parseClaims(markdown: string): Claim[] {
       return found ? Number(found[1].replace(/,/g, '')) : fallback!;
     };
     claims.push({
-      verdict: match[1].toLowerCase() as Verdict,
+      verdict: VERDICT_NAMES[match[1]]!,
       text: match[0],
       trainableLast: number(/Trainable layers (\d+)/),
       dropout: number(/Dropout (\d*\.?\d+)/),
       epochs: number(/(\d+) epochs/),
       trainSize: number(/([\d,]+) training images/, DEFAULT_TRAIN_SIZE),
       earlyStopping: /EarlyStopping on/.test(text),
-      batchNorm: /BatchNormalization in inference mode/.test(text) ? 'moving' : 'batch',
+      batchNorm: /BatchNormalization in inference mode off/.test(text) ? 'batch' : COURSE.batchNorm,
+      learningRate: number(/learning rate (\d*\.?\d+(?:e-?\d+)?)/i, 1e-3),
     });
   }
   return claims;
@@ -64,8 +81,8 @@ let validation: LabeledImages;
 
 beforeAll(async () => {
   await selectBackend({ name: 'wasm', fallback: false });
-  base = await loadPretrainedBase({ inputSize: 32 });
-  validation = await loadSplit({ task: 'target', split: 'validation', size: 32, limit: VALIDATION_SIZE });
+  base = await loadPretrainedBase({ inputSize: COURSE.inputSize });
+  validation = await loadSplit({ task: 'target', split: 'validation', size: COURSE.inputSize, limit: VALIDATION_SIZE });
 }, 120_000);
 
 afterAll(() => {
@@ -74,29 +91,33 @@ afterAll(() => {
 });
 
 describe('the lesson\'s claims about the shipped data', () => {
-  it('states a setting for underfitting and one for overfitting (and at most one good fit)', () => {
+  it('states one setting for underfitting, one for overfitting, and at most one of each other verdict', () => {
     const verdicts = claims.map((c) => c.verdict);
     expect(verdicts.filter((v) => v === 'underfitting')).toHaveLength(1);
     expect(verdicts.filter((v) => v === 'overfitting')).toHaveLength(1);
-    expect(verdicts.filter((v) => v === 'good fit').length).toBeLessThanOrEqual(1);
+    for (const verdict of ['good fit', 'still learning', 'batchnorm statistics'] as const) {
+      expect(verdicts.filter((v) => v === verdict).length).toBeLessThanOrEqual(1);
+    }
   });
 
   for (const claim of claims) {
-    it(`${claim.text}`, { timeout: 900_000 }, async () => {
-      if (!sets.has(claim.trainSize)) sets.set(claim.trainSize, await loadSplit({ task: 'target', split: 'train', size: 32, limit: claim.trainSize }));
-      const result = await fineTuneToEnd({
-        base,
-        data: { train: sets.get(claim.trainSize)!, validation },
-        trainableLast: claim.trainableLast,
-        dropout: claim.dropout,
-        epochs: claim.epochs,
-        earlyStopping: claim.earlyStopping,
-        batchNorm: claim.batchNorm,
-        seed: 0,
+    for (const seed of SEEDS) {
+      it(`${claim.text} (seed ${seed})`, { timeout: 900_000 }, async () => {
+        if (!sets.has(claim.trainSize)) sets.set(claim.trainSize, await loadSplit({ task: 'target', split: 'train', size: COURSE.inputSize, limit: claim.trainSize }));
+        const data = { train: sets.get(claim.trainSize)!, validation, classes: [...validation.classes] };
+        let free!: () => void;
+        const invalidation = new Promise<void>((resolve) => { free = resolve; });
+        let last: Training | undefined;
+        for await (const value of train({
+          base, data, seed, invalidation,
+          trainableLast: claim.trainableLast, dropout: claim.dropout, epochs: claim.epochs,
+          earlyStopping: claim.earlyStopping, batchNorm: claim.batchNorm, learningRate: claim.learningRate,
+        })) last = value;
+        expect(last?.done).toBe(true);
+        const diagnosis = courseDiagnosis(last!.history!);
+        free();
+        expect(diagnosis.verdict, diagnosis.evidence.join(' ')).toBe(claim.verdict);
       });
-      const diagnosis = courseDiagnosis(result.history);
-      result.dispose();
-      expect(diagnosis.verdict, diagnosis.evidence.join(' ')).toBe(claim.verdict);
-    });
+    }
   }
 });

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-/** `source`: the six classes the base is pretrained on; `target`: the lesson's four upper-body garments. */
+/** `source`: the six classes the base is pretrained on; `target`: the lesson's four classes (TASK_LABELS). */
 export type Task = 'source' | 'target';
 export type SplitName = 'train' | 'validation' | 'test';
 
