@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 describe('lectern finetune', () => {
   it('parses options with the lesson defaults and names a bad one', () => {
-    expect(parseFineTuneArgs([])).toMatchObject({ trainableLast: 4, dropout: 0.5, epochs: 10, batchNorm: 'batch', backend: 'wasm', json: false });
+    expect(parseFineTuneArgs([])).toMatchObject({ trainableLast: 4, dropout: 0.5, epochs: 10, batchNorm: 'moving', backend: 'wasm', json: false });
     expect(() => parseFineTuneArgs(['--trainable-last', '155'])).toThrow(/--trainable-last must be an integer from 0 to 154/);
     expect(() => parseFineTuneArgs(['--dropout', '1'])).toThrow(/--dropout must be a number in \[0, 1\)/);
     expect(() => parseFineTuneArgs(['--backend', 'webgl'])).toThrow(/--backend must be wasm or cpu/);
