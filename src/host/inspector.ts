@@ -33,6 +33,8 @@ function richForm(forms: DisplayForms): Node {
   }
   const pre = document.createElement('pre');
   pre.className = 'insp-text';
+  // A long line scrolls, and keyboard users must reach it (axe: scrollable-region-focusable).
+  pre.tabIndex = 0;
   pre.textContent = forms.text;
   return pre;
 }
@@ -91,6 +93,7 @@ function leaf(value: unknown): Node {
   if (typeof value === 'string' && value.includes('\n')) {
     const pre = document.createElement('pre');
     pre.className = 'insp-text';
+    pre.tabIndex = 0; // it may scroll: reachable by keyboard
     pre.textContent = value;
     return pre;
   }
@@ -148,6 +151,7 @@ function expansion(value: object): HTMLElement {
   if (isTensor(value)) {
     const pre = document.createElement('pre');
     pre.className = 'insp-text';
+    pre.tabIndex = 0; // it may scroll: reachable by keyboard
     try {
       pre.textContent = value.toString(true);
     } catch (error) {

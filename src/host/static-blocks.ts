@@ -23,6 +23,8 @@ export function renderStaticBlock(block: Exclude<LessonBlock, CellBlock>, headin
     }
     case 'code': {
       const pre = document.createElement('pre');
+      // Wide code scrolls sideways: keyboard users must be able to reach and scroll it (axe: scrollable-region-focusable).
+      pre.tabIndex = 0;
       const code = document.createElement('code');
       if (block.lang) code.className = `language-${block.lang}`;
       code.textContent = block.source;
