@@ -34,6 +34,8 @@ export interface ScalarRun {
   markers?: readonly ScalarMarker[];
   /** False while the run trains. */
   done?: boolean;
+  /** Drawn faint, behind the others (a previous run kept for comparison). */
+  faint?: boolean;
 }
 
 // ---- Smoothing ----------------------------------------------------------------------------
@@ -182,18 +184,27 @@ function panel(runs: readonly ScalarRun[], metric: Metric, x0: number, width: nu
   for (const s of series) {
     const color = RUN_COLORS[s.r % RUN_COLORS.length]!;
     const dash = s.split === 'validation' ? ' stroke-dasharray="5 3"' : '';
-    if (smoothing > 0) parts.push(`<path d="${path(s.epochs, s.raw)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1"${dash}/>`);
-    parts.push(`<path d="${path(s.epochs, s.smoothed)}" fill="none" stroke="${color}" stroke-width="2"${dash} data-run="${escape(s.run.name)}" data-split="${s.split}"><title>${escape(`${s.run.name}, ${s.split} ${metric}`)}</title></path>`);
+    const faint = s.run.faint ? ' stroke-opacity="0.35"' : '';
+    if (smoothing > 0 && !s.run.faint) parts.push(`<path d="${path(s.epochs, s.raw)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1"${dash}/>`);
+    parts.push(`<path d="${path(s.epochs, s.smoothed)}" fill="none" stroke="${color}" stroke-width="${s.run.faint ? 1.5 : 2}"${faint}${dash} data-run="${escape(s.run.name)}" data-split="${s.split}"><title>${escape(`${s.run.name}, ${s.split} ${metric}`)}</title></path>`);
   }
   runs.forEach((run, r) => {
+    if (run.faint) return;
     for (const marker of run.markers ?? []) {
-      if (!/^restored/.test(marker.label)) continue; // the restored epoch is the one the curves mark
+      // The restored epoch is a dot on a dashed rule; the best epoch (lowest val_loss) a ring.
+      const best = /^best/.test(marker.label);
+      if (!best && !/^restored/.test(marker.label)) continue;
       const log = run.logs.find((l) => l.epoch === marker.epoch);
       if (!log) continue;
       const color = RUN_COLORS[r % RUN_COLORS.length]!;
       const v = log[`val_${metric}`];
+      const title = `<title>${escape(`${run.name}: ${marker.label}, val_${metric} ${v.toFixed(4)}`)}</title>`;
+      if (best) {
+        parts.push(`<circle cx="${x(marker.epoch).toFixed(1)}" cy="${y(v).toFixed(1)}" r="7" fill="none" stroke="${color}" stroke-width="2" data-marker="${escape(marker.label)}" data-run="${escape(run.name)}">${title}</circle>`);
+        continue;
+      }
       parts.push(`<line x1="${x(marker.epoch).toFixed(1)}" x2="${x(marker.epoch).toFixed(1)}" y1="${margin.top}" y2="${margin.top + innerH}" stroke="${color}" stroke-dasharray="2 2"/>`);
-      parts.push(`<circle cx="${x(marker.epoch).toFixed(1)}" cy="${y(v).toFixed(1)}" r="4.5" fill="${color}" stroke="#fff" data-marker="${escape(marker.label)}" data-run="${escape(run.name)}"><title>${escape(`${run.name}: ${marker.label}, val_${metric} ${v.toFixed(4)}`)}</title></circle>`);
+      parts.push(`<circle cx="${x(marker.epoch).toFixed(1)}" cy="${y(v).toFixed(1)}" r="4.5" fill="${color}" stroke="#fff" data-marker="${escape(marker.label)}" data-run="${escape(run.name)}">${title}</circle>`);
     }
   });
   parts.push('</g>');
@@ -214,9 +225,11 @@ export function scalarsSvg(runs: readonly ScalarRun[], { smoothing = 0.6, width 
     const last = run.logs.at(-1);
     const restored = run.markers?.find((m) => /^restored/.test(m.label));
     const state = `${run.logs.length} epoch${run.logs.length === 1 ? '' : 's'}${run.done ? '' : ', training'}${restored ? `, ${restored.label}` : ''}${last ? ` · val_loss ${last.val_loss.toFixed(3)}` : ''}`;
-    return `<g data-legend="${escape(run.name)}"><line x1="50" x2="74" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="3"/><text x="82" y="${y}">${escape(run.name)} — ${escape(state)}</text></g>`;
+    return `<g data-legend="${escape(run.name)}"><line x1="50" x2="74" y1="${y - 4}" y2="${y - 4}" stroke="${color}" stroke-width="3"${run.faint ? ' stroke-opacity="0.35"' : ''}/><text x="82" y="${y}">${escape(run.name)} — ${escape(state)}</text></g>`;
   }).join('');
-  const key = `<text x="50" y="${panelH + 8}" fill="#555">solid: training · dashed: validation · dot: the epoch EarlyStopping restored · smoothing ${smoothing}</text>`;
+  const hasBest = runs.some((run) => !run.faint && run.markers?.some((m) => /^best/.test(m.label)));
+  const keyParts = ['solid: training', 'dashed: validation', 'dot: the epoch EarlyStopping restored', ...(hasBest ? ['ring: the best epoch (lowest val_loss)'] : []), ...(smoothing > 0 ? [`smoothing ${smoothing}`] : [])];
+  const key = `<text x="50" y="${panelH + 8}" fill="#555">${keyParts.join(' · ')}</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escape(label)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11" class="lectern-scalars"><title>${escape(label)}</title>${METRICS.map((m, i) => panel(runs, m, i * panelW, panelW, panelH, smoothing)).join('')}${key}${legend}</svg>`;
 }
 

@@ -15,7 +15,7 @@ let page: Page;
 beforeAll(async () => {
   const base = mobileNetV2({ includeTop: false });
   freezeAllButLast(base, 4);
-  const html = summaryHtml(base);
+  const html = summaryHtml(base, { showTrainable: true }); // as lesson 8 shows it
   base.dispose();
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1000, height: 700 } });
@@ -45,6 +45,31 @@ describe('summaryHtml in Chromium', () => {
     const [regionBox, headerBox] = await Promise.all([region.boundingBox(), page.locator('.lectern-summary-scroll > table > thead th').first().boundingBox()]);
     expect(await region.evaluate((el) => el.scrollTop)).toBeGreaterThan(500);
     expect(Math.abs((headerBox?.y ?? -1) - ((regionBox?.y ?? 0) + 1))).toBeLessThanOrEqual(1); // 1px border
+  });
+
+  it('never breaks a header inside a word, and scrolls sideways inside its box on a phone', async () => {
+    await page.setViewportSize({ width: 390, height: 700 });
+    try {
+      const headers = await page.locator('.lectern-summary-table > thead th').evaluateAll((ths) => ths.map((th) => {
+        // Each word of the header on one line: the rectangles of a word's characters share one top.
+        const text = th.firstChild as Text;
+        const words = [...(text.textContent ?? '').matchAll(/\S+/g)];
+        const broken = words.filter((m) => {
+          const range = document.createRange();
+          range.setStart(text, m.index!);
+          range.setEnd(text, m.index! + m[0].length);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1;
+        }).map((m) => m[0]);
+        return { header: th.textContent, broken };
+      }));
+      expect(headers.map((h) => h.header)).toContain('Trainable');
+      expect(headers.filter((h) => h.broken.length)).toEqual([]);
+      const box = await page.locator('.lectern-summary-scroll').first().evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
+      expect(box.scroll).toBeGreaterThan(box.client);
+      expect(box.page).toBeLessThanOrEqual(390); // the page itself does not scroll sideways
+    } finally {
+      await page.setViewportSize({ width: 1000, height: 700 });
+    }
   });
 
   it('has no axe-core violations', async () => {

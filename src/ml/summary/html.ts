@@ -28,9 +28,10 @@ export const SUMMARY_CSS = `
 .lectern-summary-title { margin: 0 0 .25rem; }
 .lectern-summary-scroll { max-height: var(--lectern-summary-height, 24rem); overflow: auto; border: 1px solid #8884; }
 .lectern-summary-scroll:focus-visible { outline: 2px solid Highlight; }
-.lectern-summary-table { width: 100%; table-layout: fixed; border-collapse: collapse; }
+/* Wide enough that no header breaks inside a word; on a phone the table scrolls inside its box. */
+.lectern-summary-table { width: 100%; min-width: 46rem; table-layout: fixed; border-collapse: collapse; }
 .lectern-summary-table th, .lectern-summary-table td { padding: .15rem .4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; border-top: 1px solid #8883; font-weight: normal; }
-.lectern-summary-table thead th { position: sticky; top: 0; z-index: 1; background: Canvas; color: CanvasText; font-weight: bold; border-bottom: 2px solid #888; }
+.lectern-summary-table thead th { overflow-wrap: normal; hyphens: none; position: sticky; top: 0; z-index: 1; background: Canvas; color: CanvasText; font-weight: bold; border-bottom: 2px solid #888; }
 .lectern-summary-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .lectern-summary-table .mark { text-align: center; }
 .lectern-summary-table .cls { font-style: italic; }
@@ -61,7 +62,7 @@ interface Column {
 
 function columnsFor(s: ModelSummary, showTrainable: boolean): Column[] {
   let positions = s.sequentialLike ? [0.45, 0.8, 1.0] : [0.3, 0.56, 0.74, 1.0];
-  if (showTrainable) positions = [...positions.map((p) => p * 0.9), 1.0];
+  if (showTrainable) positions = [...positions.map((p) => p * 0.88), 1.0]; // "Trainable" needs 12% of 46rem
   const columns: Omit<Column, 'percent'>[] = [
     {
       header: 'Layer (type)',
