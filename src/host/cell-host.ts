@@ -39,6 +39,13 @@ export interface CellHostArgs {
   view?: ViewFunction;
   /** Keeps the learner's edits: restored when a cell is mounted, saved as they type. Default: none (they last until the page closes). */
   edits?: CellEdits;
+  /**
+   * Safe start: saved edits are shown in their editors but not run (the lesson's own source runs)
+   * until `runHeld()` or the learner runs the cell. Default false.
+   */
+  hold?: boolean;
+  /** Called before a cell runs at the learner's request (the page arms its safe-start marker). */
+  beforeRun?: () => void;
 }
 
 export interface CellHost {
@@ -57,6 +64,10 @@ export interface CellHost {
   mountInline: (inline: InlineExpression, span: HTMLElement) => void;
   /** Brings back the lesson's source of a cell, forgets its edit and runs it. */
   reset: (cell: HostedCell) => void;
+  /** Ids of cells whose saved edit is held back (safe start) and has not run yet. */
+  held: () => string[];
+  /** Runs the held edits (the learner said so). */
+  runHeld: () => void;
   dispose: () => void;
 }
 
@@ -75,8 +86,11 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
   const defined = new Set<string>();
   /** The source each cell last ran with, to mark editors holding code that has not run. */
   const ranSource = new Map<string, string>();
+  const cellsById = new Map<string, HostedCell>();
+  const held = new Set<string>();
 
   const run = (cell: HostedCell, source: string): void => {
+    held.delete(cell.id);
     ranSource.set(cell.id, source);
     views.get(cell.id)?.setDirty(false);
     if (defined.has(cell.id)) runtime.redefine(cell.id, source);
@@ -105,6 +119,7 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
       echo: cell.options.echo,
       hidden: cell.options.hidden,
       onRun: (next) => {
+        args.beforeRun?.();
         edits?.record(cell, next);
         view.setEdited(next !== cell.source);
         run(cell, next);
@@ -123,10 +138,17 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
     }
     container?.replaceChildren(view.element);
     views.set(cell.id, view);
+    cellsById.set(cell.id, cell);
     observers.set(cell.id, view.output);
     // Redefined even when defined already, so that the runtime reports to this view from now on.
     defined.delete(cell.id);
-    run(cell, source);
+    if (args.hold && source !== cell.source) {
+      run(cell, cell.source);
+      held.add(cell.id);
+      view.setDirty(true);
+    } else {
+      run(cell, source);
+    }
     return view;
   };
 
@@ -148,6 +170,14 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
     },
     source: (cell) => views.get(cell.id)?.getSource() ?? ranSource.get(cell.id) ?? cell.source,
     reset,
+    held: () => [...held],
+    runHeld() {
+      args.beforeRun?.();
+      for (const id of [...held]) {
+        const cell = cellsById.get(id);
+        if (cell) run(cell, views.get(id)?.getSource() ?? cell.source);
+      }
+    },
     dispose: () => runtime.dispose(),
   };
 }

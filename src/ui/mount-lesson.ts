@@ -11,7 +11,7 @@ import type { Lesson } from '../lesson/types.ts';
 import type { ImportModule, LessonRuntime } from '../runtime/lesson-runtime.ts';
 import { createCellHost } from '../host/cell-host.ts';
 import type { CellView } from '../host/cell-view.ts';
-import { createCellEdits } from '../host/cell-edits.ts';
+import { createCellEdits, type CellEdits } from '../host/cell-edits.ts';
 import { lessonWithEdits } from '../host/lesson-with-edits.ts';
 import type { EditStorage, StoredEdit } from '../host/persistence.ts';
 import { renderStaticBlock } from '../host/static-blocks.ts';
@@ -19,6 +19,9 @@ import { createExerciseView, type ExerciseView } from '../host/exercise-view.ts'
 import { loadProgress, updateProgress, withProgressComment, withRevealed, withStatus, type LessonProgress } from '../host/progress.ts';
 import { deckHref } from '../site/links.ts';
 import { createUrlState } from '../host/url-state.ts';
+import type { DisplacedEdit } from '../storage/record.ts';
+import type { LessonEditsHandle, RecordChange } from '../storage/edit-store.ts';
+import type { SafeStartReason } from '../storage/safe-start.ts';
 import { addSlideLinks, deckForLesson } from './slide-links.ts';
 
 export interface MountLessonArgs {
@@ -43,6 +46,14 @@ export interface MountLessonArgs {
   confirm?: (message: string) => boolean;
   /** Keep every view() input's value in the page's URL hash (a link opens the same inputs). Default true. */
   urlState?: boolean;
+  /** The edits the cells use. Default: createCellEdits over `storage`. */
+  edits?: CellEdits;
+  /** The lesson's handle in the edit store: other tabs' edits arrive through it, displaced versions are offered. */
+  handle?: LessonEditsHandle;
+  /** Safe start: saved edits are shown but not run until the learner says so. Default: null (they run). */
+  safe?: SafeStartReason | null;
+  /** Called before cells run at the learner's request, held edits included (the page arms its load marker). */
+  beforeRun?: () => void;
 }
 
 export interface MountedLesson {
@@ -53,6 +64,8 @@ export interface MountedLesson {
   markdownWithEdits: () => string;
   /** The exercises' boxes by exercise id. */
   exercises: ReadonlyMap<string, ExerciseView>;
+  /** Shows a message about the learner's edits at the top of the lesson. */
+  notify: (message: string) => HTMLElement;
   dispose: () => void;
 }
 
@@ -73,7 +86,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       'use "Download .md" to keep them. ' + `(${error instanceof Error ? error.message : String(error)})`;
     if (!storageNotice.isConnected) root.prepend(storageNotice);
   };
-  const edits = createCellEdits({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
+  const edits = args.edits ?? createCellEdits({ storage, lessonId, cells: lesson.cells, onProblem: showStorageProblem });
   const linkNotice = document.createElement('div');
   linkNotice.className = 'notice link-problem';
   linkNotice.setAttribute('role', 'alert');
@@ -85,7 +98,10 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
       if (!linkNotice.isConnected) root.prepend(linkNotice);
     },
   });
-  const host = createCellHost({ library: args.library ?? {}, importModule, loopBudgetMs, edits, ...(urlState ? { view: urlState.view } : {}) });
+  const host = createCellHost({
+    library: args.library ?? {}, importModule, loopBudgetMs, edits, hold: Boolean(args.safe), beforeRun: args.beforeRun,
+    ...(urlState ? { view: urlState.view } : {}),
+  });
 
   const resetLesson = () => {
     // The inputs go back to the lesson's values (and leave the URL) without asking: nothing is lost.
@@ -173,6 +189,26 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     }
   }
 
+  const notify = (message: string) => {
+    const box = notice('notice edits-notice', message);
+    root.prepend(box);
+    return box;
+  };
+  if (args.safe && host.held().length > 0) {
+    const count = host.held().length;
+    const why = args.safe === 'asked' ? 'you opened this lesson with ?safe'
+      : 'the last time this lesson was opened, it did not finish loading (a cell may have frozen or emptied the page)';
+    const box = notice('notice safe-start', `Safe start: ${why}. Your saved edits of ${count === 1 ? 'one cell are' : `${count} cells are`} ` +
+      'shown in their editors but have not run; the lesson\'s own code ran instead. "Reset lesson" discards them.');
+    const runThem = button('Run my edits', () => {
+      box.remove();
+      host.runHeld();
+    });
+    box.append(actionsOf(runThem));
+    root.prepend(box);
+  }
+  if (args.handle) followOtherTabs(root, args.handle, lesson, host);
+
   const deckId = deckForLesson(lessonId, lesson.frontMatter.slides);
   const toolButtons = tools ? renderTools(tools, {
     deck: deckId ? deckHref(deckId) : undefined,
@@ -185,12 +221,94 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     views: host.views,
     markdownWithEdits,
     exercises: exerciseViews,
+    notify,
     dispose() {
       host.dispose();
       urlState?.dispose();
       for (const button of toolButtons) button.remove();
     },
   };
+}
+
+function notice(className: string, message: string): HTMLElement {
+  const box = document.createElement('div');
+  box.className = className;
+  box.setAttribute('role', 'alert');
+  const text = document.createElement('p');
+  text.textContent = message;
+  box.append(text);
+  return box;
+}
+
+function button(label: string, onClick: () => void): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function actionsOf(...buttons: HTMLElement[]): HTMLElement {
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(...buttons);
+  return actions;
+}
+
+/**
+ * Another tab of this lesson saved edits: they show in this page's editors (not run: marked as
+ * code that has not run), and versions a tab replaced without having seen them are offered here,
+ * so no edit is dropped unseen.
+ */
+function followOtherTabs(root: HTMLElement, handle: LessonEditsHandle, lesson: Lesson, host: ReturnType<typeof createCellHost>): void {
+  let changedBox: HTMLElement | undefined;
+  let displacedBox: HTMLElement | undefined;
+  const showDisplaced = (displaced: readonly DisplacedEdit[]) => {
+    displacedBox?.remove();
+    displacedBox = undefined;
+    if (displaced.length === 0) return;
+    displacedBox = notice('notice displaced', `Another tab saved over ${displaced.length === 1 ? 'an edit' : `${displaced.length} edits`} ` +
+      'of this lesson before this page had shown them. They are kept here: use one, or discard it.');
+    for (const entry of displaced) {
+      const cell = lesson.cells.find((c) => c.id === entry.key);
+      const title = document.createElement('p');
+      title.textContent = cell ? `Cell ${cell.id}:` : `An edit of a cell this lesson no longer has (${entry.key}):`;
+      const pre = document.createElement('pre');
+      pre.textContent = entry.edit.source;
+      const use = button('Use this version', () => {
+        const view = host.views.get(entry.key);
+        if (!view || !cell) return;
+        view.setSource(entry.edit.source);
+        view.setEdited(entry.edit.source !== cell.source);
+        void handle.dropDisplaced(entry);
+      });
+      use.disabled = !cell || !host.views.has(entry.key);
+      const discard = button('Discard', () => void handle.dropDisplaced(entry));
+      displacedBox.append(title, pre, actionsOf(use, discard));
+    }
+    root.prepend(displacedBox);
+  };
+  showDisplaced(handle.displaced());
+  handle.subscribe((change: RecordChange) => {
+    const shown: string[] = [];
+    for (const key of change.changed) {
+      const cell = lesson.cells.find((c) => c.id === key);
+      const view = host.views.get(key);
+      if (!cell || !view) continue;
+      const next = change.cells[key]?.source ?? cell.source;
+      if (view.getSource() === next) continue;
+      view.setSource(next);
+      view.setEdited(next !== cell.source);
+      view.setDirty(true);
+      shown.push(key);
+    }
+    if (shown.length > 0) {
+      changedBox?.remove();
+      changedBox = notice('notice other-tab', `Another tab changed ${shown.join(', ')}: the editors show its code, which has not run here yet.`);
+      root.prepend(changedBox);
+    }
+    showDisplaced(change.displaced);
+  });
 }
 
 /** window.localStorage, or undefined where the browser refuses it (disabled, sandboxed). */

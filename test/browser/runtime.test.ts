@@ -47,6 +47,11 @@ async function openLesson(): Promise<void> {
   await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
 }
 
+/** Waits until the page stands (src/storage/safe-start.ts): a reload before that starts safe, edits not run. */
+async function standing(): Promise<void> {
+  await page.locator('#lesson[data-standing="true"]').waitFor({ state: 'attached', ...WAIT });
+}
+
 /** Opens cell n's editor, replaces its code and runs it with Shift-Enter. */
 async function editAndRun(n: number, source: string): Promise<void> {
   const editor = cell(n).locator('.cm-content');
@@ -93,11 +98,13 @@ describe('lesson page in Chromium', () => {
     await openLesson();
     await editAndRun(1, 'const base: number = 5');
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 50"');
+    await standing();
     await page.reload();
     await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 50"');
     await cell(1).getByRole('button', { name: 'Reset cell 1 to the lesson\'s code' }).click();
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 20"');
+    await standing();
     await page.reload();
     await openLesson();
     expect(await cell(1).locator('.badge').isVisible()).toBe(false);
@@ -270,6 +277,10 @@ describe('lesson page in Chromium', () => {
 
   it('tells the learner when edits cannot be saved (storage full) and keeps running them', async () => {
     await page.addInitScript(() => {
+      // IndexedDB refused too, so edits fall back to localStorage, which is full.
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('IndexedDB is disabled here.', 'InvalidStateError');
+      };
       Storage.prototype.setItem = () => {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       };
@@ -278,7 +289,7 @@ describe('lesson page in Chromium', () => {
     await editAndRun(1, 'const base: number = 8');
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 80"');
     expect(await page.locator('.storage-problem').textContent())
-      .toContain('Your edits cannot be saved in this browser, so a reload will lose them');
+      .toMatch(/^Your edits cannot be saved in this browser .*so a reload will lose them/);
   });
 
   it('two tabs of a lesson keep each other\'s edits of different cells', async () => {
@@ -290,6 +301,7 @@ describe('lesson page in Chromium', () => {
     page = first;
     await editAndRun(1, 'const base: number = 3');
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 30"');
+    await standing();
     await page.reload();
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 15"'); // both edits
   });
