@@ -62,7 +62,7 @@ async function runEnd(runs: number): Promise<Done> {
   await expect.poll(async () => {
     const board = await boardRuns();
     if (board.length !== runs || board.at(-1)!.training) return false;
-    const match = /Done: (\d+) epochs? in [\d.]+ s, last 0 layers trainable; early stopping at epoch (\d+), weights of epoch (\d+) restored\./.exec(await output('progress'));
+    const match = /Done: (\d+) epochs? in [\d.]+ s, [^;]+; early stopping at epoch (\d+), weights of epoch (\d+) restored\./.exec(await output('progress'));
     done = match ? { epochs: Number(match[1]), stopped: Number(match[2]), restored: Number(match[3]) } : null;
     return done !== null && board.at(-1)!.restored === done.restored;
   }, WAIT).toBe(true);
