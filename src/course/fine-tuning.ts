@@ -212,7 +212,7 @@ export function trainingText(t: TrainingState): string {
   const done = t.logs.length;
   if (t.history) {
     const h = t.history;
-    const stop = h.stoppedEpoch ? `; early stopping at epoch ${h.stoppedEpoch}${h.restoredBestWeights ? `, weights of epoch ${h.bestEpoch} restored` : ''}` : '';
+    const stop = h.stoppedEpoch ? `; early stopping at epoch ${h.stoppedEpoch}${h.restoredBestWeights ? `, weights of epoch ${h.restoredEpoch ?? h.bestEpoch} restored` : ''}` : '';
     const what = t.kind === 'from scratch' ? 'a small CNN trained from scratch' : trainableText(h.trainableLast);
     return `Done: ${done} epoch${done === 1 ? '' : 's'} in ${seconds(t.elapsed)}, ${what}${stop}.`;
   }

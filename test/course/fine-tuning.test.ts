@@ -40,6 +40,14 @@ afterAll(() => {
 });
 
 describe('train (fine-tuning for a cell)', () => {
+  it('names the epoch EarlyStopping restored, which with min_delta can be earlier than the best one', () => {
+    const log = (epoch: number) => ({ epoch, epochs: 12, loss: 1, accuracy: 0.5, val_loss: 1, val_accuracy: 0.5, seconds: 1, elapsed: epoch });
+    const logs = Array.from({ length: 9 }, (_, i) => log(i + 1));
+    const history = { logs, stoppedEpoch: 9, bestEpoch: 6, restoredEpoch: 4, restoredBestWeights: true, trainableLast: 0 } as unknown as NonNullable<Training['history']>;
+    const text = trainingText({ logs, epochs: 12, classes: ['a', 'b'], done: true, history, model: null, elapsed: 9 });
+    expect(text).toContain('early stopping at epoch 9, weights of epoch 4 restored');
+  });
+
   it('estimates the time left from the epochs\' own times, not the one-off feature pass before them', () => {
     const log = (epoch: number, elapsed: number) => ({ epoch, epochs: 3, loss: 1, accuracy: 0.5, val_loss: 1, val_accuracy: 0.5, seconds: 5, elapsed });
     // 50 s of frozen features, then two epochs of 5 s each: one epoch (5 s) is left, not (60 / 2) s.
