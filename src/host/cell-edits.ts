@@ -52,17 +52,28 @@ export interface CellEdits {
 }
 
 export function createCellEdits({ storage, lessonId, cells, onProblem = () => {} }: CellEditsArgs): CellEdits {
-  const reconciled = reconcile(cells, loadEdits(storage, lessonId));
-  const initial = new Map(cells.map((cell, i) => [cell.id, reconciled.cells[i]!]));
-  let orphans: readonly StoredEdit[] = reconciled.orphans;
-  const update = (change: (stored: LessonEdits) => LessonEdits): void => {
+  return cellEditsOver(cells, loadEdits(storage, lessonId), (change) => {
     try {
       updateEdits(storage, lessonId, change);
       onProblem(null);
     } catch (error) {
       onProblem(error);
     }
-  };
+  });
+}
+
+/**
+ * CellEdits over any store: `stored` is what it holds when the lesson opens, `update` applies one
+ * change to what it holds then (localStorage here, the IndexedDB edit store in src/ui).
+ */
+export function cellEditsOver(
+  cells: readonly CellSource[],
+  stored: LessonEdits,
+  update: (change: (stored: LessonEdits) => LessonEdits) => void,
+): CellEdits {
+  const reconciled = reconcile(cells, stored);
+  const initial = new Map(cells.map((cell, i) => [cell.id, reconciled.cells[i]!]));
+  let orphans: readonly StoredEdit[] = reconciled.orphans;
   // Store the edits as reconciled: some moved to other cells' ids, keys saved by index became ids.
   update(() => withOrphans(reconciled.edits, reconciled.orphans));
   return {

@@ -6,18 +6,8 @@
  * A write that fails is reported, never thrown: the edits keep running.
  * Pure logic over the handle: runs in Node too.
  */
-import type { CellEdits } from '../host/cell-edits.ts';
-import {
-  dropOrphans,
-  forgetEdit,
-  keepMine,
-  reconcile,
-  recordEdit,
-  withOrphans,
-  type CellSource,
-  type LessonEdits,
-  type StoredEdit,
-} from '../host/persistence.ts';
+import { cellEditsOver, type CellEdits } from '../host/cell-edits.ts';
+import type { CellSource } from '../host/persistence.ts';
 import type { LessonEditsHandle } from '../storage/edit-store.ts';
 
 export interface StoredCellEditsArgs {
@@ -28,27 +18,7 @@ export interface StoredCellEditsArgs {
 }
 
 export function createStoredCellEdits({ handle, cells, onProblem = () => {} }: StoredCellEditsArgs): CellEdits {
-  const reconciled = reconcile(cells, handle.cells());
-  const initial = new Map(cells.map((cell, i) => [cell.id, reconciled.cells[i]!]));
-  let orphans: readonly StoredEdit[] = reconciled.orphans;
-  const update = (change: (stored: LessonEdits) => LessonEdits): void => {
+  return cellEditsOver(cells, handle.cells(), (change) => {
     handle.update(change).then(() => onProblem(null), onProblem);
-  };
-  // Stored as reconciled (edits that moved to other cells' ids, old index keys become ids).
-  update(() => withOrphans(reconciled.edits, reconciled.orphans));
-  return {
-    initial: (cellId) => initial.get(cellId) ?? { kind: 'pristine' },
-    orphans: () => orphans,
-    record: (cell, source) => update((stored) => recordEdit(stored, cell.id, cell.source, source)),
-    keep: (cell) => update((stored) => (stored[cell.id] ? keepMine(stored, cell.id, cell.source) : stored)),
-    forget: (cell) => update((stored) => forgetEdit(stored, cell.id)),
-    dropOrphans: () => {
-      orphans = [];
-      update(dropOrphans);
-    },
-    clear: () => {
-      orphans = [];
-      update(() => ({}));
-    },
-  };
+  });
 }
