@@ -114,6 +114,7 @@ describe('lesson page in Chromium', () => {
   /** Stores an edit of cell 1 made when the lesson's code of that cell was different. */
   async function storeEditOfOldLessonSource(): Promise<void> {
     await openLesson();
+    await standing(); // else the reload starts safe (the first load had not finished) and runs no edit
     const stored = { version: 1, cells: { '0': { base: 'const base: number = 1', source: 'const base = 4', savedAt: 1 } } };
     await page.evaluate(([key, value]) => localStorage.setItem(key, value), [STORAGE_KEY, JSON.stringify(stored)]);
     await page.reload();
@@ -129,6 +130,7 @@ describe('lesson page in Chromium', () => {
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 40"');
     await notice.getByRole('button', { name: 'Keep mine' }).click();
     expect(await notice.isVisible()).toBe(false);
+    await standing();
     await page.reload();
     await page.locator('#lesson[data-ready="true"]').waitFor(WAIT);
     await expect.poll(() => output(3).textContent(), WAIT).toBe('"tenfold is 40"');
@@ -221,6 +223,7 @@ describe('lesson page in Chromium', () => {
     await openLesson();
     await expect.poll(() => output(8).textContent(), WAIT).toBe('42');
     expect(await cell(7).isVisible()).toBe(false);
+    await standing(); // else the reload starts safe and runs no edit
     const stored = { version: 1, cells: { '6': { base: 'const secret = 41', source: 'const secret = 1', savedAt: 1 } } };
     await page.evaluate(([key, value]) => localStorage.setItem(key, value), [STORAGE_KEY, JSON.stringify(stored)]);
     await page.reload();
