@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { pause } from './event-loop.ts';
+import { evaluateModel } from './evaluate-model.ts';
 
 /** What the check measured (accuracies as fractions). */
 export interface BatchNormCheck {
@@ -62,18 +63,6 @@ export async function checkBatchNormStatistics({ model, train, validation, batch
   }
 }
 
-async function accuracyOn(model: tf.LayersModel, { x, y }: CheckBatchNormArgs['validation'], batchSize: number, signal?: AbortSignal): Promise<number> {
-  const count = y.shape[0]!;
-  let correct = 0;
-  for (let start = 0; start < count; start += batchSize) {
-    const size = Math.min(batchSize, count - start);
-    const hits = tf.tidy(() => {
-      const output = model.apply(x.map((t) => t.slice(start, size)), { training: false }) as tf.Tensor;
-      return output.argMax(-1).equal(y.slice(start, size).cast('int32').reshape([-1])).sum();
-    });
-    correct += (await hits.data())[0]!;
-    hits.dispose();
-    await pause(signal);
-  }
-  return correct / count;
+async function accuracyOn(model: tf.LayersModel, validation: CheckBatchNormArgs['validation'], batchSize: number, signal?: AbortSignal): Promise<number> {
+  return (await evaluateModel(model, validation, { batchSize, signal })).accuracy;
 }

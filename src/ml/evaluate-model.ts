@@ -5,7 +5,6 @@
  * model loaded from a checkpoint scores what the checkpoint's epoch logged.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LabeledImages } from './data/types.ts';
 import { pause } from './event-loop.ts';
 import { correctCount, sparseCrossEntropy } from './train-step.ts';
 
@@ -16,24 +15,32 @@ export interface EvaluateModelArgs {
   signal?: AbortSignal;
 }
 
+/** What is evaluated: the model's inputs (one tensor, or one per input: e.g. cached features) and integer labels. */
+export interface EvaluationImages {
+  x: tf.Tensor | readonly tf.Tensor[];
+  y: tf.Tensor;
+}
+
 export interface Evaluation {
   loss: number;
   accuracy: number;
   images: number;
 }
 
-/** Loss and accuracy of `model` (images → class probabilities) on `images`; tensors are left as found. */
-export async function evaluateModel(model: tf.LayersModel, images: Pick<LabeledImages, 'x' | 'y'>, { batchSize = 256, signal }: EvaluateModelArgs = {}): Promise<Evaluation> {
-  const n = images.y.shape[0];
+/** Loss and accuracy of `model` (inputs → class probabilities) on `images`; tensors are left as found. */
+export async function evaluateModel(model: tf.LayersModel, images: EvaluationImages, { batchSize = 256, signal }: EvaluateModelArgs = {}): Promise<Evaluation> {
+  const n = images.y.shape[0]!;
+  const inputs: readonly tf.Tensor[] = Array.isArray(images.x) ? images.x : [images.x as tf.Tensor];
   if (n === 0) throw new Error('evaluateModel: no images');
-  if (images.x.shape[0] !== n) throw new Error(`evaluateModel: ${images.x.shape[0]} images but ${n} labels`);
+  for (const input of inputs) if (input.shape[0] !== n) throw new Error(`evaluateModel: ${input.shape[0]} images but ${n} labels`);
   let sums: tf.Tensor1D | null = null;
   try {
     for (let begin = 0; begin < n; begin += batchSize) {
       const size = Math.min(batchSize, n - begin);
       const next: tf.Tensor1D = tf.tidy(() => {
-        const probabilities = model.predict(images.x.slice(begin, size)) as tf.Tensor2D;
-        const labels = images.y.slice(begin, size).toFloat() as tf.Tensor1D;
+        const batchInputs = inputs.map((input) => input.slice(begin, size));
+        const probabilities = model.predict(batchInputs.length === 1 ? batchInputs[0]! : batchInputs) as tf.Tensor2D;
+        const labels = images.y.slice(begin, size).reshape([-1]).toFloat() as tf.Tensor1D;
         const batch = tf.stack([tf.sum(sparseCrossEntropy(labels, probabilities)), correctCount(labels, probabilities)]) as tf.Tensor1D;
         return sums ? tf.add(sums, batch) : batch;
       });
