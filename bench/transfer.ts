@@ -90,22 +90,31 @@ const random = mobileNetV2({ inputShape: [COURSE.inputSize, COURSE.inputSize, 3]
 const tensorsBefore = tf.memory().numTensors;
 
 /** Runs a training generator to its end; returns its last value and frees its model via invalidation. */
-async function runToEnd(make: (invalidation: Promise<void>) => AsyncGenerator<Training, void, void>): Promise<{ last: Training; seconds: number }> {
+/**
+ * Seconds are wall time; `cpuSeconds` is this process's CPU time over the same run, which other
+ * jobs on a shared machine barely change (wasm runs single-threaded here, so on an idle machine
+ * the two nearly agree): read it when the wall times are noisy.
+ */
+async function runToEnd(make: (invalidation: Promise<void>) => AsyncGenerator<Training, void, void>): Promise<{ last: Training; seconds: number; cpuSeconds: number }> {
   let free!: () => void;
   const invalidation = new Promise<void>((resolve) => { free = resolve; });
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   let last: Training | undefined;
   for await (const value of make(invalidation)) last = value;
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   free();
   await Promise.resolve();
   if (!last?.done) throw new Error('transfer: a run ended without finishing');
-  return { last, seconds };
+  return { last, seconds, cpuSeconds };
 }
 
 interface Result {
   row: string; seed: number; bestVal: number; lastVal: number; lastTrain: number; gap: number; maxValLoss: number;
-  valLossRiseAfterBest: number; bestEpoch: number; epochs: number; seconds: number; warmSeconds: number | null; verdict: string;
+  valLossRiseAfterBest: number; bestEpoch: number; epochs: number; seconds: number; cpuSeconds: number; warmSeconds: number | null;
+  warmCpuSeconds: number | null; verdict: string;
 }
 const results: Result[] = [];
 const pct = (x: number) => `${(x * 100).toFixed(1)}`;
@@ -119,15 +128,16 @@ for (const seed of seeds) {
       ...(row.batchNorm ? { batchNorm: row.batchNorm } : {}), ...(row.learningRate ? { learningRate: row.learningRate } : {}),
       ...(row.headEpochs ? { headEpochs: row.headEpochs } : {}),
     });
-    let run: { last: Training; seconds: number };
+    let run: { last: Training; seconds: number; cpuSeconds: number };
     let warmSeconds: number | null = null;
+    let warmCpuSeconds: number | null = null;
     if (row.base === 'scratch') {
       const budget = results.find((r) => r.row === row.budgetOf && r.seed === seed)?.seconds;
       if (budget === undefined) throw new Error(`transfer: "${row.label}" needs "${row.budgetOf}" to run first (same seeds, not filtered out)`);
       run = await runToEnd((invalidation) => trainFromScratch({ data, seconds: budget, seed, invalidation }));
     } else {
       run = await runToEnd(fineTuneRun);
-      if (row.warm) warmSeconds = (await runToEnd(fineTuneRun)).seconds;
+      if (row.warm) ({ seconds: warmSeconds, cpuSeconds: warmCpuSeconds } = await runToEnd(fineTuneRun));
     }
     tf.dispose([data.train.x, data.train.y, data.validation.x, data.validation.y]);
     const logs = run.last.logs;
@@ -138,14 +148,14 @@ for (const seed of seeds) {
       row: row.label, seed, bestVal: Math.max(...logs.map((l) => l.val_accuracy)), lastVal: last.val_accuracy, lastTrain: last.accuracy,
       gap: last.accuracy - last.val_accuracy, maxValLoss: Math.max(...logs.map((l) => l.val_loss)),
       valLossRiseAfterBest: last.val_loss - logs[bestIndex]!.val_loss, bestEpoch: bestIndex + 1, epochs: logs.length,
-      seconds: run.seconds, warmSeconds, verdict: diagnosis.verdict,
+      seconds: run.seconds, cpuSeconds: run.cpuSeconds, warmSeconds, warmCpuSeconds, verdict: diagnosis.verdict,
     };
     results.push(result);
     console.log(
       `seed ${seed} | ${row.label.padEnd(52)} | best val ${pct(result.bestVal)}% | last train ${pct(result.lastTrain)} val ${pct(result.lastVal)} gap ${pct(result.gap)}` +
       ` | max val_loss ${result.maxValLoss.toFixed(2)} (ln ${run.last.classes.length} = ${Math.log(run.last.classes.length).toFixed(2)}) rise after best (ep ${result.bestEpoch}) ${result.valLossRiseAfterBest.toFixed(3)}` +
       (run.last.history?.batchNormCheck ? ` | val with re-estimated BN ${pct(run.last.history.batchNormCheck.recalibratedValAccuracy)} (as trained ${pct(run.last.history.batchNormCheck.valAccuracy)})` : '') +
-      ` | ${result.seconds.toFixed(1)} s${warmSeconds === null ? '' : `, warm ${warmSeconds.toFixed(1)} s`} | ${result.epochs} epochs | ${diagnosis.verdict}`,
+      ` | ${seconds(result)} | ${result.epochs} epochs | ${diagnosis.verdict}`,
     );
   }
 }
@@ -158,6 +168,12 @@ if (values.markdown) await writeFile(values.markdown, markdownTables(checks));
 if (values.json) await writeFile(values.json, `${JSON.stringify({ backend: status.message, validation: Number(values.validation), results }, null, 2)}\n`);
 
 interface Check { ok: boolean; text: string }
+
+/** "6.8 s (CPU 5.1), warm 4.2 s (CPU 3.9)": wall time, and this process's CPU time beside it. */
+function seconds(r: Result): string {
+  const warm = r.warmSeconds === null ? '' : `, warm ${r.warmSeconds.toFixed(1)} s (CPU ${r.warmCpuSeconds!.toFixed(1)})`;
+  return `${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)})${warm}`;
+}
 
 /** Issue 11's "numbers that must hold", for one seed, from the rows that ran (a missing row is skipped). */
 function issueChecks(seed: number): Check[] {
@@ -172,19 +188,19 @@ function issueChecks(seed: number): Check[] {
   const good = get('good fit: last 30, 2000 images');
   const chanceLoss = Math.log(4);
   if (head && random) out.push({ ok: head.bestVal >= 0.75 && head.bestVal - random.bestVal >= 0.2, text: `head only best val ${pct(head.bestVal)}% (≥ 75%), ${pct(head.bestVal - random.bestVal)} points over a random base (≥ 20)` });
-  if (lesson && head) out.push({ ok: lesson.bestVal - head.bestVal >= 0.02 && (lesson.warmSeconds ?? Infinity) <= 6, text: `lesson default ${pct(lesson.bestVal)}%, ${pct(lesson.bestVal - head.bestVal)} points over head only (≥ 2), warm re-run ${lesson.warmSeconds?.toFixed(1)} s (≤ 6)` });
+  if (lesson && head) out.push({ ok: lesson.bestVal - head.bestVal >= 0.02 && (lesson.warmSeconds ?? Infinity) <= 6, text: `lesson default ${pct(lesson.bestVal)}%, ${pct(lesson.bestVal - head.bestVal)} points over head only (≥ 2), warm re-run ${lesson.warmSeconds?.toFixed(1)} s, CPU ${lesson.warmCpuSeconds?.toFixed(1)} s (≤ 6)` });
   const few = get('few images: last 4, 100 images');
   const fewScratch = get('few images: scratch, 100 images, same time');
   if (few && fewScratch) out.push({ ok: few.bestVal > fewScratch.bestVal, text: `with 100 training images: last 4 ${pct(few.bestVal)}% vs from scratch for the same ${few.seconds.toFixed(1)} s ${pct(fewScratch.bestVal)}% (not a bar of the issue: where pretraining pays)` });
   if (best && scratch) out.push({ ok: best.bestVal >= 0.85 && best.bestVal > scratch.bestVal, text: `best fine-tuned ${pct(best.bestVal)}% (≥ 85%) vs from scratch for the same ${best.seconds.toFixed(0)} s ${pct(scratch.bestVal)}%` });
   if (overfit) out.push({ ok: overfit.gap >= 0.15 && overfit.valLossRiseAfterBest > 0 && overfit.maxValLoss <= chanceLoss && overfit.verdict === 'overfitting', text: `overfitting example: gap ${pct(overfit.gap)} (≥ 15), val loss up ${overfit.valLossRiseAfterBest.toFixed(3)} after epoch ${overfit.bestEpoch}, max val loss ${overfit.maxValLoss.toFixed(2)} (≤ ln 4 = ${chanceLoss.toFixed(2)}), diagnosed ${overfit.verdict}` });
-  if (good) out.push({ ok: Math.abs(good.gap) <= 0.05 && good.lastVal >= 0.8 && (good.warmSeconds ?? Infinity) <= 60, text: `good-fit example: gap ${pct(good.gap)} (within 5), val ${pct(good.lastVal)}% (≥ 80%), warm ${good.warmSeconds?.toFixed(1)} s (≤ 60), diagnosed ${good.verdict}` });
+  if (good) out.push({ ok: Math.abs(good.gap) <= 0.05 && good.lastVal >= 0.8 && (good.warmSeconds ?? Infinity) <= 60, text: `good-fit example: gap ${pct(good.gap)} (within 5), val ${pct(good.lastVal)}% (≥ 80%), warm ${good.warmSeconds?.toFixed(1)} s, CPU ${good.warmCpuSeconds?.toFixed(1)} s (≤ 60), diagnosed ${good.verdict}` });
   return out;
 }
 
 function markdownTables(checks: { seed: number; lines: Check[] }[]): string {
   const rowsBySeed = results.map((r) =>
-    `| ${r.seed} | ${r.row} | ${pct(r.bestVal)}% | ${pct(r.lastTrain)} / ${pct(r.lastVal)} | ${pct(r.gap)} | ${r.maxValLoss.toFixed(2)} | ${r.valLossRiseAfterBest.toFixed(3)} (ep ${r.bestEpoch}) | ${r.seconds.toFixed(1)}${r.warmSeconds === null ? '' : ` (warm ${r.warmSeconds.toFixed(1)})`} | ${r.verdict} |`);
+    `| ${r.seed} | ${r.row} | ${pct(r.bestVal)}% | ${pct(r.lastTrain)} / ${pct(r.lastVal)} | ${pct(r.gap)} | ${r.maxValLoss.toFixed(2)} | ${r.valLossRiseAfterBest.toFixed(3)} (ep ${r.bestEpoch}) | ${seconds(r)} | ${r.verdict} |`);
   return [
     `${status.message}; ${values.validation} validation images; seeds ${seeds.join(', ')}; \`npx tsx bench/transfer.ts --seeds ${seeds.join(',')}\``,
     '',
