@@ -16,6 +16,9 @@ import { keepInputsLabelled } from '../host/label-inputs.ts';
 import { loadEmbeddedLesson } from './lesson-source.ts';
 import { renderStaticBlock } from '../host/static-blocks.ts';
 import { cellsNeeded, inlinesIn, sectionBlocks } from './select-section.ts';
+import { EditorView } from '@codemirror/view';
+import { chooseScheme, cssForScheme, type ThemeChoice } from './theme.ts';
+import { followInLessonLinks } from './links.ts';
 
 export const ELEMENT_NAME = 'lectern-lesson';
 
@@ -34,20 +37,68 @@ function hostFor(key: string): CellHost {
 }
 
 export class LecternLessonElement extends HTMLElement {
-  static observedAttributes = ['src', 'lesson', 'section'];
+  static observedAttributes = ['src', 'lesson', 'section', 'theme'];
   private generation = 0;
   private stopLabelling: (() => void) | undefined;
+  private stopFollowingPage: (() => void) | undefined;
+  private readonly sheet = document.createElement('style');
+  private themeNote: HTMLElement | null = null;
 
   connectedCallback(): void {
+    this.followPageScheme();
     void this.render();
   }
 
-  attributeChangedCallback(): void {
-    if (this.isConnected) void this.render();
+  attributeChangedCallback(name: string): void {
+    if (!this.isConnected) return;
+    if (name === 'theme') this.applyTheme(); // no reload: the lesson keeps running
+    else void this.render();
   }
 
   disconnectedCallback(): void {
     this.stopLabelling?.();
+    this.stopFollowingPage?.();
+  }
+
+  /** The scheme the element shows now: its `theme` attribute, else the host page's color-scheme. */
+  theme(): ThemeChoice {
+    return chooseScheme(this.getAttribute('theme'), () => getComputedStyle(this.parentElement ?? document.documentElement).colorScheme);
+  }
+
+  private applyTheme(): void {
+    const { scheme, problem } = this.theme();
+    // The lesson stylesheet declares `color-scheme: light dark` on :host; a fixed scheme overrides it
+    // so native controls and scroll bars match too.
+    const own = scheme === 'auto' ? '' : `\n:host { color-scheme: ${scheme}; }`;
+    const text = cssForScheme(SHADOW_CSS, scheme) + own;
+    if (this.sheet.textContent !== text) this.sheet.textContent = text;
+    this.dataset.scheme = scheme;
+    if (problem && !this.themeNote) {
+      this.themeNote = document.createElement('p');
+      this.themeNote.className = 'lectern-embed-footer lectern-theme-note';
+      this.themeNote.setAttribute('role', 'note');
+    }
+    if (this.themeNote) {
+      this.themeNote.hidden = !problem;
+      this.themeNote.textContent = problem ?? '';
+      if (!this.themeNote.isConnected && this.sheet.isConnected) this.sheet.after(this.themeNote);
+    }
+  }
+
+  /** Without a theme attribute, a host page that switches its scheme (a class on <html>) is followed. */
+  private followPageScheme(): void {
+    this.stopFollowingPage?.();
+    const observer = new MutationObserver(() => this.applyTheme());
+    for (const node of [document.documentElement, document.body]) {
+      if (node) observer.observe(node, { attributes: true, attributeFilter: ['class', 'style', 'data-theme', 'data-color-scheme'] });
+    }
+    const media = matchMedia('(prefers-color-scheme: dark)');
+    const onMedia = () => this.applyTheme();
+    media.addEventListener('change', onMedia);
+    this.stopFollowingPage = () => {
+      observer.disconnect();
+      media.removeEventListener('change', onMedia);
+    };
   }
 
   /** Resolves when the element shows its lesson (or its error). */
@@ -55,14 +106,15 @@ export class LecternLessonElement extends HTMLElement {
 
   private render(): Promise<void> {
     const generation = ++this.generation;
+    const fresh = !this.shadowRoot;
     const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = SHADOW_CSS;
+    if (fresh) followInLessonLinks(root, this);
+    this.applyTheme();
     const container = document.createElement('div');
     container.className = 'lectern-embed lesson';
     container.setAttribute('aria-busy', 'true');
     container.textContent = 'Loading the lesson…';
-    root.replaceChildren(style, container);
+    root.replaceChildren(this.sheet, ...(this.themeNote ? [this.themeNote] : []), container);
     this.dataset.state = 'loading';
     this.ready = this.show(container, generation).catch((error: unknown) => {
       if (generation !== this.generation) return;
@@ -107,6 +159,10 @@ export class LecternLessonElement extends HTMLElement {
     const note = isolationNoteElement();
     if (note) note.classList.add('lectern-embed-footer');
     container.replaceChildren(...(note ? [article, note] : [article]));
+    // CodeMirror mounts its stylesheet in the root an editor is in when created; `echo` cells' editors
+    // were created detached (so into the host document, where they style nothing): move them here.
+    const root = container.getRootNode();
+    if (root instanceof ShadowRoot) for (const dom of container.querySelectorAll('.cm-editor')) EditorView.findFromDOM(dom as HTMLElement)?.setRoot(root);
     container.removeAttribute('aria-busy');
     this.stopLabelling?.();
     this.stopLabelling = keepInputsLabelled(container);

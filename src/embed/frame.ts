@@ -11,7 +11,7 @@ const params = new URLSearchParams(location.search);
 const main = document.getElementById('lectern-embed');
 if (!main) throw new Error('embed.html must contain <main id="lectern-embed">');
 const element = document.createElement(ELEMENT_NAME) as LecternLessonElement;
-for (const name of ['lesson', 'src', 'section'] as const) {
+for (const name of ['lesson', 'src', 'section', 'theme'] as const) {
   const value = params.get(name);
   if (value) element.setAttribute(name, value);
 }
