@@ -36,6 +36,8 @@ export function diagnose(run: DiagnosedRun, options: Partial<Omit<DiagnoseOption
 export interface CurvesRun {
   logs: readonly ScalarLog[];
   done?: boolean;
+  /** Epochs asked for: the placeholder before the first epoch names it. */
+  epochs?: number;
   history?: { bestEpoch?: number | null; restoredEpoch?: number | null; stoppedEpoch?: number | null } | null;
 }
 
@@ -44,10 +46,14 @@ export interface TrainingCurvesOptions {
   width?: number;
 }
 
+/** The chart's height with one run (scalarsSvg: 240 for the panels, 40 for the key and legend). */
+const CHART_HEIGHT = 280;
+
 /**
  * Lesson 8's training curves: loss and accuracy each on its own scale (two panels), training solid
  * and validation dashed, the best epoch (lowest val_loss) ringed and the one EarlyStopping restored
- * dotted, and the previous run kept faint behind this one. Made once (a cell that runs once) and
+ * dotted, and the previous run kept faint behind this one. Before the first epoch of the first run
+ * a placeholder of the chart's size says what is happening. Made once (a cell that runs once) and
  * called with each epoch's Training, because it remembers the run before:
  *
  * ```ts
@@ -60,14 +66,34 @@ export function trainingCurves(): (run: CurvesRun, options?: TrainingCurvesOptio
   let previous: ScalarRun | undefined;
   return (run, { width } = {}) => {
     const logs = [...run.logs];
-    // The same run when it goes on from where the last call left it (an epoch later, or done).
-    const continues = current !== undefined && !current.done && logs.length >= current.logs.length &&
-      (current.logs.length === 0 || (logs[0]!.loss === current.logs[0]!.loss && logs[0]!.val_loss === current.logs[0]!.val_loss));
-    if (current && !continues && current.logs.length > 0) previous = { ...current, name: 'previous run', faint: true };
-    current = { name: 'this run', logs, done: run.done ?? false, markers: curveMarkers(run) };
+    const done = run.done ?? false;
+    if (current && !sameRun(current, logs, done) && current.logs.length > 0) previous = { ...current, name: 'previous run', faint: true };
+    current = { name: 'this run', logs, done, markers: curveMarkers(run) };
     const runs = previous ? [current, previous] : [current];
+    if (logs.length === 0 && !previous) return waiting(run, width ?? 720);
     return rich(() => ({ html: scalarsSvg(runs, { smoothing: 0, ...(width ? { width } : {}) }), text: scalarsText(runs, { smoothing: 0 }) }));
   };
+}
+
+/**
+ * Whether `logs` are the run shown last: the same first epoch, and either that run goes on (it was
+ * training and has as many epochs or more) or it is drawn again as it was (a new width, say). A new
+ * run starts with no epochs, so a run that repeats the last one's numbers exactly still counts as new.
+ */
+function sameRun(shown: ScalarRun, logs: readonly ScalarLog[], done: boolean): boolean {
+  if (logs.length === 0) return shown.logs.length === 0 && !shown.done;
+  const first = shown.logs[0];
+  if (first !== undefined && (logs[0]!.loss !== first.loss || logs[0]!.val_loss !== first.val_loss)) return false;
+  return shown.done ? done && logs.length === shown.logs.length : logs.length >= shown.logs.length;
+}
+
+/** The chart's place before the first epoch: what is happening, at the chart's size (the page does not jump). */
+function waiting(run: CurvesRun, width: number): Displayable {
+  const of = run.epochs ? ` of ${run.epochs}` : '';
+  const text = `No epoch yet: the curves start when epoch 1${of} ends.`;
+  const html = `<div class="lectern-curves-waiting" role="status" style="max-width: ${width}px; height: ${CHART_HEIGHT}px">` +
+    `<p><span class="lectern-spinner" aria-hidden="true"></span>Training epoch 1${of}: the loss and accuracy curves start when it ends.</p></div>`;
+  return rich({ text, html });
 }
 
 /** The best epoch (the history's, else the lowest val_loss so far) and the restored one. */

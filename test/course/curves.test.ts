@@ -29,4 +29,27 @@ describe('trainingCurves', () => {
     expect(next.html).not.toMatch(/data-marker="[^"]*" data-run="previous run"/);
     expect(next.html).toContain('data-marker="best epoch 1" data-run="this run"');
   });
+
+  it('draws a finished run again (a new width) without making it its own previous run', () => {
+    const curves = trainingCurves();
+    const run = { logs: [log(1, 0.9), log(2, 0.5)], done: true };
+    curves(run, { width: 700 });
+    const again = displayForms(curves(run, { width: 500 }))!;
+    expect(again.html).not.toContain('previous run');
+    expect(again.html).toContain('width="500"');
+  });
+
+  it('holds the chart\'s place before the first epoch, saying what is happening', () => {
+    const curves = trainingCurves();
+    const first = displayForms(curves({ logs: [], done: false, epochs: 10 }, { width: 600 }))!;
+    expect(first.html).toContain('class="lectern-curves-waiting"');
+    expect(first.html).toContain('height: 280px');
+    expect(first.html).toContain('Training epoch 1 of 10');
+    expect(first.text).toBe('No epoch yet: the curves start when epoch 1 of 10 ends.');
+    // With a run before it, the chart shows that run faint while the new one starts.
+    curves({ logs: [log(1, 0.9), log(2, 0.5)], done: true });
+    const next = displayForms(curves({ logs: [], done: false, epochs: 10 }))!;
+    expect(next.html).not.toContain('lectern-curves-waiting');
+    expect(next.html).toContain('data-legend="previous run"');
+  });
 });
