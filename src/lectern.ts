@@ -24,7 +24,7 @@ export type { TrainArgs, Training } from './course/fine-tuning.ts';
 export { trainFromScratch } from './course/scratch.ts';
 export type { TrainFromScratchArgs } from './course/scratch.ts';
 export type { EpochLog, FineTuneHistory } from './ml/finetune.ts';
-export { diagnose, trainingCurves } from './course/displays.ts';
+export { diagnose, trainingCurves, status } from './course/displays.ts';
 export type { CurvesRun, TrainingCurvesOptions } from './course/displays.ts';
 export type { Diagnosis, Verdict } from './ml/diagnose.ts';
 

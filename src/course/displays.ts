@@ -32,6 +32,23 @@ export function diagnose(run: DiagnosedRun, options: Partial<Omit<DiagnoseOption
   return withDisplay(diagnosis, () => ({ text: formatDiagnosis(diagnosis), html: diagnosisHtml(diagnosis) }));
 }
 
+/**
+ * A line that says where something stands (the backend in use, the images loaded, what comes
+ * next): prose in the page, not a quoted string; the same text in `lectern run`.
+ *
+ * ```ts
+ * status(backend.message)
+ * ```
+ */
+export function status(text: string): Displayable {
+  const line = String(text);
+  return rich({ text: line, html: `<p class="lectern-status">${escapeHtml(line)}</p>` });
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** What the curves read of a run: a Training (or anything with logs, done and a fineTune history). */
 export interface CurvesRun {
   logs: readonly ScalarLog[];

@@ -324,6 +324,9 @@ export function diagnose(history: readonly EpochMetrics[], options: DiagnoseOpti
       `Best training accuracy ${percent(figures.bestTrainAccuracy)} (underfitting below ${percent(figures.underfitBar)}, ${Math.round(100 * t.underfitShare)}% of the ${percent(t.reachableAccuracy)} this task reaches; chance is ${percent(chance.accuracy)}).`,
     ];
     if (epochs > 1) evidence.push(`Training loss went from ${fixed(history[0].loss)} to ${fixed(last.loss)} (${percent(figures.trainLossDrop)} lower).`);
+    // The card gives validation's figure too (with heavy dropout it can be above training's).
+    const bestVal = Math.max(...history.map((l) => l.val_accuracy));
+    evidence.push(`Validation accuracy ${percent(last.val_accuracy)} at epoch ${epochs}${bestVal > last.val_accuracy ? ` (best ${percent(bestVal)})` : ''}.`);
     return make('underfitting', 'The model does not fit even its training images; it has not learned the pattern.', evidence);
   }
 

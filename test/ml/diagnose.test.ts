@@ -54,6 +54,8 @@ describe('diagnose on hand-made histories', () => {
     const bar = DEFAULT_THRESHOLDS.underfitShare * LESSON_THRESHOLDS.reachableAccuracy!;
     expect(d.evidence[0]).toContain(`below ${(100 * bar).toFixed(1)}%`);
     expect(d.evidence[0]).toContain('chance is 25.0%');
+    // The card gives the validation figure too.
+    expect(d.evidence.at(-1)).toBe('Validation accuracy 49.0% at epoch 3.');
     expect(d.remedies.join(' ')).toMatch(/more layers trainable.*lower "Dropout".*input features/s);
     expect(d.section).toBe(LESSON_SECTIONS.underfitting);
   });
