@@ -17,6 +17,7 @@ import type { BackendStatus } from '../ml/backend.ts';
 import { loadSplit, type DataLocationArgs } from '../ml/data/load.ts';
 import type { LabeledImages, Task } from '../ml/data/types.ts';
 import { classifierHead, fineTune, type EpochLog, type FineTuneArgs, type FineTuneHistory, type Head, type HeadArgs } from '../ml/finetune.ts';
+import { sharedFeatureCache } from '../ml/feature-cache.ts';
 import { loadPretrainedBase, type LoadPretrainedArgs } from '../ml/weights.ts';
 import { withDisplay, type Displayable } from '../runtime/display.ts';
 
@@ -67,8 +68,13 @@ export interface LoadBaseArgs extends CellLifetime, Omit<LoadPretrainedArgs, 'in
 /** The pretrained MobileNetV2 without its top (Keras's `include_top=False`), at the course's input size. */
 export async function loadBase({ backend, invalidation, ...args }: LoadBaseArgs = {}): Promise<tf.LayersModel> {
   const base = await loadPretrainedBase({ inputSize: COURSE.inputSize, ...args });
-  invalidation?.then(() => base.dispose());
-  checkBackend('loadBase', backend, () => base.dispose());
+  // With the base go the features cached from it: no later run can use them (issue 12, item 7).
+  const free = () => {
+    sharedFeatureCache.forget(base);
+    base.dispose();
+  };
+  invalidation?.then(free);
+  checkBackend('loadBase', backend, free);
   return base;
 }
 
@@ -104,7 +110,10 @@ export interface LessonImages {
 export async function loadImages(args: LoadImagesArgs = {}): Promise<LessonImages> {
   const { train = COURSE.trainImages, validation = COURSE.validationImages, task = COURSE.task, size = COURSE.inputSize, invalidation, backend, ...location } = args;
   const sets: LabeledImages[] = [];
-  const free = () => tf.dispose(sets.flatMap((set) => [set.x, set.y]));
+  const free = () => {
+    sets.forEach((set) => sharedFeatureCache.forget(set.x));
+    tf.dispose(sets.flatMap((set) => [set.x, set.y]));
+  };
   try {
     sets.push(await loadSplit({ task, split: 'train', size, limit: train, ...location }));
     sets.push(await loadSplit({ task, split: 'validation', size, limit: validation, ...location }));

@@ -61,16 +61,26 @@ export interface FeatureCache {
   readonly stats: Readonly<FeatureCacheStats>;
   /** Disposes every entry not in use. */
   clear(): void;
+  /**
+   * Disposes the entries made from `source` (a base model, or an images tensor), now or, for one
+   * in use, when its lease is released: they can never be hit again once their model or images are
+   * gone (a cell re-ran, the backend changed), and would otherwise hold their memory until evicted.
+   */
+  forget(source: tf.LayersModel | tf.Tensor): void;
 }
 
 interface Entry {
   modelKey: string;
+  /** Identity of the model alone (modelKey without its weights), for forget(). */
+  modelId: number;
   imagesId: number;
   frozenCount: number;
   features: tf.Tensor[];
   bytes: number;
   leases: number;
   lastUsed: number;
+  /** Forgotten while in use: dropped when the last lease is released. */
+  forgotten: boolean;
 }
 
 const modelIds = new WeakMap<object, number>();
@@ -187,6 +197,7 @@ export function createFeatureCache(args: FeatureCacheArgs = {}): FeatureCache {
         if (released) return;
         released = true;
         entry.leases--;
+        if (entry.forgotten && entry.leases === 0 && entries.includes(entry)) drop(entry);
         evict();
       },
     };
@@ -217,12 +228,14 @@ export function createFeatureCache(args: FeatureCacheArgs = {}): FeatureCache {
       shallower ? stats.derived++ : stats.computed++;
       const entry: Entry = {
         modelKey,
+        modelId: idOf(modelIds, cut.model),
         imagesId: images.id,
         frozenCount: cut.frozenCount,
         features,
         bytes: features.reduce((sum, t) => sum + t.size * 4, 0),
         leases: 0,
         lastUsed: 0,
+        forgotten: false,
       };
       entries.push(entry);
       const leased = lease(entry, shallower ? 'derived' : 'computed');
@@ -238,6 +251,15 @@ export function createFeatureCache(args: FeatureCacheArgs = {}): FeatureCache {
     stats,
     clear() {
       entries.filter((e) => e.leases === 0).forEach(drop);
+    },
+    forget(source) {
+      const made = source instanceof tf.Tensor
+        ? (e: Entry) => e.imagesId === source.id
+        : (e: Entry) => e.modelId === modelIds.get(source);
+      for (const entry of entries.filter(made)) {
+        if (entry.leases === 0) drop(entry);
+        else entry.forgotten = true;
+      }
     },
   };
 }

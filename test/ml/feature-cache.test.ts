@@ -162,4 +162,27 @@ describe('feature cache', () => {
     expect(cache.bytes).toBe(0);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('forget(model) and forget(images) free their entries, an entry in use once it is released', async () => {
+    const before = tf.memory().numTensors;
+    const cache = createFeatureCache();
+    const other = syntheticImages(6, 3);
+    const inUse = await cache.acquire(cutModel(base, 4), images.x);
+    (await cache.acquire(cutModel(base, 9), other.x)).release();
+    const second = standInBase(2);
+    (await cache.acquire(cutModel(second, 4), images.x)).release();
+    expect(cache.size).toBe(3);
+
+    cache.forget(other.x);
+    expect(cache.size).toBe(2);
+    cache.forget(base);
+    expect(cache.size).toBe(2); // base's entry is leased: kept until released
+    inUse.release();
+    expect(cache.size).toBe(1);
+    cache.forget(second);
+    expect(cache.size).toBe(0);
+    disposeModel(second);
+    disposeImages(other);
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });
