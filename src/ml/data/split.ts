@@ -5,8 +5,8 @@
  */
 import { sha256Hex } from './checksum.ts';
 import {
-  DATA_FORMAT_VERSION, FASHION_MNIST_CLASSES, IMAGE_BYTES, IMAGE_SIDE, SPLITS, SPLIT_FRACTIONS, TASKS, TASK_LABELS,
-  shardFileName, type DataManifest, type ShardInfo, type TaskInfo,
+  DATA_FORMAT_VERSION, FASHION_MNIST_CLASSES, IMAGES_PER_FILE, IMAGE_BYTES, IMAGE_SIDE, SPLITS, SPLIT_FRACTIONS, TASKS,
+  TASK_LABELS, shardFileName, type DataManifest, type ShardFile, type ShardInfo, type TaskInfo,
 } from './manifest.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
 import type { SplitName } from './types.ts';
@@ -18,6 +18,8 @@ export interface BuildShardsArgs {
   seed: number;
   /** Recorded in the manifest: where the images came from. */
   source: { package: string; version: string };
+  /** Images per file. Default IMAGES_PER_FILE (tests use fewer). */
+  imagesPerFile?: number;
 }
 
 export interface BuiltShards {
@@ -84,8 +86,9 @@ function encodeShard(samples: Sample[]): Uint8Array {
   return bytes;
 }
 
-/** Splits every class 70/20/10 (stratified), shuffles each split, and encodes one shard per task and split. */
-export async function buildShards({ imagesByLabel, seed, source }: BuildShardsArgs): Promise<BuiltShards> {
+/** Splits every class 70/20/10 (stratified), shuffles each split, and encodes each split in files of `imagesPerFile` images. */
+export async function buildShards({ imagesByLabel, seed, source, imagesPerFile = IMAGES_PER_FILE }: BuildShardsArgs): Promise<BuiltShards> {
+  if (!Number.isInteger(imagesPerFile) || imagesPerFile < 1) throw new Error(`buildShards: imagesPerFile must be a positive integer, got ${imagesPerFile}`);
   if (imagesByLabel.length !== FASHION_MNIST_CLASSES.length) {
     throw new Error(`buildShards: expected images for ${FASHION_MNIST_CLASSES.length} labels, got ${imagesByLabel.length}`);
   }
@@ -110,10 +113,15 @@ export async function buildShards({ imagesByLabel, seed, source }: BuildShardsAr
     });
     const splits = {} as Record<SplitName, ShardInfo>;
     for (const split of SPLITS) {
-      const bytes = encodeShard(shuffleInPlace(bySplit[split], random));
-      const file = shardFileName(task, split);
-      files.set(file, bytes);
-      splits[split] = { file, count: bySplit[split].length, bytes: bytes.length, sha256: await sha256Hex(bytes), perClass: perClass[split] };
+      const samples = shuffleInPlace(bySplit[split], random);
+      const parts: ShardFile[] = [];
+      for (let start = 0; start < samples.length; start += imagesPerFile) {
+        const bytes = encodeShard(samples.slice(start, start + imagesPerFile));
+        const file = shardFileName(task, split, parts.length);
+        files.set(file, bytes);
+        parts.push({ file, count: bytes.length / (IMAGE_BYTES + 1), bytes: bytes.length, sha256: await sha256Hex(bytes) });
+      }
+      splits[split] = { count: samples.length, perClass: perClass[split], files: parts };
     }
     tasks[task] = {
       classes: labels.map((label) => FASHION_MNIST_CLASSES[label]!),
