@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { lessonFiles } from './scripts/vite-lesson-files.ts';
+import { minifyChunks, THREADED_WASM_FACTORY } from './scripts/vite-minify.ts';
 import { parseOrigins } from './src/trust/lesson-url.ts';
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
@@ -38,7 +39,7 @@ const embedEntryNames = {
 const lessonOrigins = parseOrigins(process.env.LECTERN_LESSON_ORIGINS);
 
 export default defineConfig({
-  plugins: [lessonFiles(fileURLToPath(new URL('.', import.meta.url)))],
+  plugins: [lessonFiles(fileURLToPath(new URL('.', import.meta.url))), minifyChunks()],
   // Separate pages, no single-page fallback: a missing file is a 404, not index.html.
   appType: 'mpa',
   define: { __LECTERN_LESSON_ORIGINS__: JSON.stringify(lessonOrigins) },
@@ -47,12 +48,17 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   build: {
-    // A minified build breaks tfjs-backend-wasm's threaded worker
-    // ("ReferenceError: e is not defined", see the tfjs-backend-wasm README).
+    // Vite's minifier breaks tfjs-backend-wasm's threaded worker ("ReferenceError: e is not
+    // defined", see the tfjs-backend-wasm README): minifyChunks minifies every chunk but that one.
     minify: false,
+    cssMinify: true,
     rolldownOptions: {
       input: pages,
-      output: embedEntryNames,
+      output: {
+        ...embedEntryNames,
+        // The threaded factory alone in its chunk, the one minifyChunks leaves unmangled.
+        codeSplitting: { groups: [{ name: 'tfjs-backend-wasm-threaded', test: THREADED_WASM_FACTORY }] },
+      },
       // The import bridge (src/host/vite-imports.ts) lets cells import any project module, so every
       // module is also dynamically imported; that they stay in their static chunks is intended.
       checks: { ineffectiveDynamicImport: false },

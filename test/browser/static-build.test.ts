@@ -65,8 +65,10 @@ describe('dist/ with vite preview (COOP/COEP sent)', () => {
       const output = page.locator('lectern-lesson output.tiny-run');
       // Polls the cells' outputs, so a timeout shows where the lesson stopped (error, still running).
       await expect.poll(() => cellOutputs(page), { timeout: 120_000 }).toContain('"backend"');
-      const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number };
+      const run = JSON.parse((await output.textContent())!) as { backend: string; losses: number[]; leaked: number; message: string };
       expect(run.backend).toBe('wasm');
+      // The threaded binary started: its worker runs the factory that the build leaves unmangled.
+      expect(run.message).toMatch(/threaded, \d+ threads?, SIMD/);
       expect(run.losses.at(-1)!).toBeLessThan(run.losses[0]!);
       expect(run.leaked).toBe(0);
       expect(await page.locator('lectern-lesson [role="note"]').count()).toBe(0);
