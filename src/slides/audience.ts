@@ -5,11 +5,13 @@
  * view (also key P). Browser-only.
  */
 import type { RenderedDeck } from './render.ts';
-import { applyAction, clampSlide, keyAction, searchWithSlide, type NavAction } from './navigation.ts';
+import { applyAction, clampSlide, keyAction, keyBelongsToFocus, searchWithSlide, type NavAction } from './navigation.ts';
+import { focusKind } from './focus-kind.ts';
 import { deckHref, lessonHref } from '../site/links.ts';
 import { createStage } from './stage.ts';
 import { connectDeck } from './sync.ts';
 import { mountLiveCells } from './live.ts';
+import { publishCells } from './mirror.ts';
 import { resolveDeckImage } from './deck-images.ts';
 
 export interface AudienceViewArgs {
@@ -36,6 +38,8 @@ export async function mountAudienceView(args: AudienceViewArgs): Promise<Audienc
   root.classList.add('lectern-deck');
 
   let current = -1;
+  // What the presenter's current and next previews show.
+  const mirror = publishCells({ stage: stage.element, cells: deck.cells, sync: () => sync, slides: () => [current, current + 1] });
   const goTo = (index: number) => {
     const next = clampSlide(index, count);
     if (next === current) return;
@@ -51,8 +55,9 @@ export async function mountAudienceView(args: AudienceViewArgs): Promise<Audienc
     history.replaceState(history.state, '', searchWithSlide(location.search, current) + location.hash);
     document.title = `${info?.title || deckId} (${current + 1}/${count}) · Lectern`;
     sync.announce(current);
+    mirror.slideChanged();
   };
-  const sync = connectDeck({ deckId, onGoto: goTo, current: () => current });
+  const sync = connectDeck({ deckId, onGoto: goTo, current: () => current, onHello: () => mirror.hello() });
   const act = (action: NavAction) => goTo(applyAction(action, current, count));
 
   bar.previous.addEventListener('click', () => act('previous'));
@@ -65,13 +70,14 @@ export async function mountAudienceView(args: AudienceViewArgs): Promise<Audienc
       if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
       return;
     }
-    if (isTyping(event.target, event.key)) return;
+    const kind = focusKind(event.target);
     if (event.key === 'p' || event.key === 'P') {
+      if (kind === 'editor' || kind === 'text') return; // typing a p
       openPresenter(deckId, current);
       return;
     }
     const action = keyAction(event.key, event.shiftKey);
-    if (!action) return;
+    if (!action || keyBelongsToFocus(kind, event.key)) return;
     event.preventDefault();
     act(action);
   });
@@ -79,16 +85,6 @@ export async function mountAudienceView(args: AudienceViewArgs): Promise<Audienc
   goTo(args.start);
   mountLiveCells(deck.cells, stage.element);
   return { goTo, current: () => current };
-}
-
-/** Keys pressed in a form control or editor belong to it (a slider's arrows move the slider). */
-function isTyping(target: EventTarget | null, key: string): boolean {
-  if (!(target instanceof Element)) return false;
-  if (target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], .cm-editor, [role="slider"]')) {
-    return true;
-  }
-  // Space and Enter activate a focused button or link: let them.
-  return (key === ' ' || key === 'Enter') && target.closest('button, a[href], summary') !== null;
 }
 
 function openPresenter(deckId: string, slide: number): void {

@@ -18,21 +18,3 @@ export function mountLiveCells(cells: DeckCell[], root: Element): CellHost {
   }
   return host;
 }
-
-/** The presenter's copy of a live cell: its source, since cells run in the audience window only. */
-export function showCellSource(cells: DeckCell[], root: ParentNode): void {
-  for (const cell of cells) {
-    const placeholder = root.querySelector<HTMLElement>(`${CELL_TAG}[data-cell="${cell.index}"]`);
-    if (!placeholder) continue;
-    const figure = document.createElement('figure');
-    figure.className = 'lectern-cell-source';
-    const caption = document.createElement('figcaption');
-    caption.textContent = 'Live cell (runs in the audience window)';
-    const pre = document.createElement('pre');
-    pre.textContent = cell.source;
-    // Focusable, so a long cell can be scrolled from the keyboard.
-    pre.tabIndex = 0;
-    figure.append(caption, pre);
-    placeholder.replaceChildren(figure);
-  }
-}

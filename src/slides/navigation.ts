@@ -28,6 +28,37 @@ export function keyAction(key: string, shiftKey = false): NavAction | null {
   }
 }
 
+/** What has the keyboard focus when a key is pressed, as far as slide keys care. */
+export type FocusKind = 'editor' | 'text' | 'slider' | 'select' | 'radio' | 'checkbox' | 'button' | 'other';
+
+/**
+ * Whether `key` belongs to the focused control rather than to the deck. A control keeps the keys it
+ * uses (a slider its arrows, a checkbox its space, an editor everything) and leaves the rest to the
+ * deck, so a clicker (Page Up/Down, sometimes arrows) still moves slides after a toggle or a slider
+ * was used. Page Up/Down move slides from anywhere but an editor, where they move through the code.
+ */
+export function keyBelongsToFocus(kind: FocusKind, key: string): boolean {
+  const arrows = key === 'ArrowLeft' || key === 'ArrowRight' || key === 'ArrowUp' || key === 'ArrowDown';
+  const space = key === ' ' || key === 'Spacebar';
+  switch (kind) {
+    case 'editor':
+      return true;
+    case 'text':
+      return key !== 'PageUp' && key !== 'PageDown';
+    case 'slider':
+      return arrows || key === 'Home' || key === 'End';
+    case 'select':
+      return arrows || space || key === 'Home' || key === 'End';
+    case 'radio':
+      return arrows || space;
+    case 'checkbox':
+    case 'button':
+      return space || key === 'Enter';
+    case 'other':
+      return false;
+  }
+}
+
 /** The slide (0-based) an action leads to from `current` in a deck of `count` slides. */
 export function applyAction(action: NavAction, current: number, count: number): number {
   const target = { next: current + 1, previous: current - 1, first: 0, last: count - 1 }[action];

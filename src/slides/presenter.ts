@@ -1,14 +1,15 @@
 /**
  * The presenter view: the current and the next slide, the current slide's speaker notes (Marp's
  * HTML comments), a timer with pause and reset, kept on the audience window's slide through
- * the deck's BroadcastChannel (either window can lead). Live cells show their source here: they
- * run once, in the audience window. Browser-only.
+ * the deck's BroadcastChannel (either window can lead). Live cells run once, in the audience
+ * window; the previews show the audience's snapshots of them (src/slides/mirror.ts). Browser-only.
  */
 import type { RenderedDeck } from './render.ts';
-import { applyAction, clampSlide, keyAction, searchWithSlide, type NavAction } from './navigation.ts';
+import { applyAction, clampSlide, keyAction, keyBelongsToFocus, searchWithSlide, type NavAction } from './navigation.ts';
+import { focusKind } from './focus-kind.ts';
 import { createStage } from './stage.ts';
 import { connectDeck } from './sync.ts';
-import { showCellSource } from './live.ts';
+import { applyCellSnapshots, showCellStandIns } from './mirror.ts';
 import { resolveDeckImage } from './deck-images.ts';
 import { elapsed, formatElapsed, startTimer, togglePause, type TimerState } from './timer.ts';
 
@@ -24,8 +25,8 @@ export function mountPresenterView(args: PresenterViewArgs): { goTo: (index: num
   const count = deck.slides.length;
   const currentStage = createStage({ deck, label: 'Current slide', resolveImage: resolveDeckImage });
   const nextStage = createStage({ deck, label: 'Next slide', resolveImage: resolveDeckImage });
-  showCellSource(deck.cells, currentStage.element);
-  showCellSource(deck.cells, nextStage.element);
+  showCellStandIns(deck.cells, currentStage.element);
+  showCellStandIns(deck.cells, nextStage.element);
 
   const heading = document.createElement('h1');
   heading.className = 'lectern-visually-hidden';
@@ -58,6 +59,7 @@ export function mountPresenterView(args: PresenterViewArgs): { goTo: (index: num
     current = target;
     currentStage.show(current);
     nextStage.show(current + 1);
+    for (const stage of [currentStage, nextStage]) showCellStandIns(deck.cells, stage.element, true);
     counter.textContent = `Slide ${current + 1} / ${count}`;
     previous.disabled = current === 0;
     next.disabled = current === count - 1;
@@ -72,16 +74,19 @@ export function mountPresenterView(args: PresenterViewArgs): { goTo: (index: num
     history.replaceState(history.state, '', searchWithSlide(location.search, current) + location.hash);
     sync.announce(current);
   };
-  const sync = connectDeck({ deckId, onGoto: goTo, current: () => current });
+  const sync = connectDeck({
+    deckId,
+    onGoto: goTo,
+    current: () => current,
+    onCells: (cells, css) => applyCellSnapshots([currentStage.element, nextStage.element], cells, css),
+  });
   const act = (action: NavAction) => goTo(applyAction(action, current, count));
   previous.addEventListener('click', () => act('previous'));
   next.addEventListener('click', () => act('next'));
   document.addEventListener('keydown', (event) => {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    const target = event.target;
-    if (target instanceof Element && target.closest('button') && (event.key === ' ' || event.key === 'Enter')) return;
     const action = keyAction(event.key, event.shiftKey);
-    if (!action) return;
+    if (!action || keyBelongsToFocus(focusKind(event.target), event.key)) return;
     event.preventDefault();
     act(action);
   });

@@ -141,6 +141,12 @@ describe('deck page', () => {
     expect(await visibleSlide(page)).toBe(3);
     await expect.poll(() => said.textContent()).not.toBe(before);
     const trainable = Number((await said.textContent())!.split(' of ')[0]!.replace(/,/g, ''));
+    // A clicker's Page Down / Page Up still move slides while the slider has the focus.
+    await page.keyboard.press('PageDown');
+    expect(await visibleSlide(page)).toBe(4);
+    await page.keyboard.press('PageUp');
+    expect(await visibleSlide(page)).toBe(3);
+    expect(await slider.inputValue()).toBe('6');
     await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowRight');
     expect(await visibleSlide(page)).toBe(4);
@@ -173,6 +179,15 @@ describe('deck page', () => {
     await page.keyboard.press('Space');
     expect(await toggle.isChecked()).toBe(false);
     await expect.poll(() => page.locator('.lectern-say').last().textContent()).toContain('Turn on Train');
+    // Focus is still in the toggle: a clicker's Page Down and arrows move slides, Space stays the toggle's.
+    expect(await toggle.evaluate((t) => t === document.activeElement)).toBe(true);
+    await page.keyboard.press('PageDown');
+    expect(await visibleSlide(page)).toBe(14);
+    await page.keyboard.press('ArrowLeft');
+    await toggle.focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await visibleSlide(page)).toBe(12);
+    expect(await page.locator('lectern-cell input[type="checkbox"]').evaluate((t) => (t as HTMLInputElement).checked)).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   }, 240_000);
@@ -216,6 +231,49 @@ describe('deck page', () => {
     await page.close();
   });
 
+  it("shows in the presenter's preview what the audience sees: hidden cells nowhere, outputs as they are", async () => {
+    const { page, errors } = await openDeck('deck=08-fine-tuning&slide=4');
+    const said = page.locator('.lectern-say').first();
+    await expect.poll(() => said.textContent(), { timeout: 60_000 }).toMatch(/parameters train/);
+    const [presenter] = await Promise.all([page.context().waitForEvent('page'), page.keyboard.press('p')]);
+    presenter.on('pageerror', (e) => errors.push(e.message));
+    await presenter.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 90_000 });
+    const shown = (p: Page, stage: string) =>
+      p.evaluate((stage) => {
+        const svg = document.querySelector(`${stage} svg[data-marpit-svg]:not([hidden])`)!;
+        const section = svg.querySelector<HTMLElement>('section')!;
+        const box = section.getBoundingClientRect();
+        const bottoms = [...section.querySelectorAll('lectern-cell')].map((c) => c.getBoundingClientRect().bottom);
+        return {
+          text: section.innerText.replace(/\s+/g, ' ').trim(),
+          // Nothing below the slide's own box (scaled the same as the slide).
+          fits: bottoms.every((b) => b <= box.bottom + 1),
+        };
+      }, stage);
+    const audience = await shown(page, '.lectern-stage');
+    expect(audience.text).toMatch(/Trainable layers/);
+    expect(audience.text).not.toMatch(/selectBackend|loadBase/); // the hidden cells
+    await expect.poll(async () => (await shown(presenter, '.lectern-presenter > .lectern-stage')).text, { timeout: 30_000 }).toBe(audience.text);
+    expect((await shown(presenter, '.lectern-presenter > .lectern-stage')).fits).toBe(true);
+    // The preview follows the audience's outputs: move the slider there.
+    const before = await said.textContent();
+    await page.getByRole('slider', { name: 'Trainable layers' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => said.textContent()).not.toBe(before);
+    const after = await shown(page, '.lectern-stage');
+    await expect.poll(async () => (await shown(presenter, '.lectern-presenter > .lectern-stage')).text).toBe(after.text);
+    // A preview is not a control; the next-slide preview is the audience's next slide (the summary).
+    expect(await presenter.locator('.lectern-presenter > .lectern-stage svg:not([hidden]) lectern-cell[inert]').count()).toBeGreaterThan(0);
+    const summaryIn = (stage: string) => presenter.locator(`${stage} svg[data-marpit-svg]:not([hidden]) .lectern-summary`).count();
+    await expect.poll(() => summaryIn('.lectern-presenter-side .lectern-stage'), { timeout: 30_000 }).toBe(1);
+    await page.keyboard.press('PageDown');
+    await expect.poll(() => summaryIn('.lectern-presenter > .lectern-stage'), { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => (await shown(presenter, '.lectern-presenter > .lectern-stage')).text).toBe((await shown(page, '.lectern-stage')).text);
+    expect(errors).toEqual([]);
+    await presenter.close();
+    await page.close();
+  });
+
   it('links each lesson section to its slide, and back', async () => {
     const lesson = await browser.newPage();
     await lesson.goto(`${server.url}/lesson.html?lesson=08-fine-tuning`);
@@ -230,6 +288,24 @@ describe('deck page', () => {
     const overfitting = links.find((l) => l.section === 'overfitting')!;
     const { page } = await openDeck(overfitting.href!.split('?')[1]!);
     expect(await page.locator('.lectern-lesson-link').getAttribute('href')).toBe('lesson.html?lesson=08-fine-tuning#overfitting');
+    await page.close();
+  });
+
+  it('keeps the whole toolbar on a 390 px phone, every control in view', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${server.url}/slides.html?deck=08-fine-tuning&slide=10`); // a slide with a lesson link
+    await page.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 90_000 });
+    const bar = await page.locator('.lectern-deck-bar').evaluate((bar) => ({
+      overflow: bar.scrollWidth - bar.clientWidth,
+      outside: [...bar.children].filter((c) => !(c as HTMLElement).hidden).filter((c) => {
+        const box = c.getBoundingClientRect();
+        return box.left < 0 || box.right > innerWidth || box.width === 0;
+      }).map((c) => c.textContent),
+    }));
+    expect(bar).toEqual({ overflow: 0, outside: [] });
+    await expect(page.getByRole('link', { name: 'All decks' }).isVisible()).resolves.toBe(true);
+    // The page itself does not scroll sideways either.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.close();
   });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, PROJECT_ROOT, type RunningServer } from './harness.ts';
+import { axeViolations, launchBrowser, PROJECT_ROOT, type RunningServer } from './harness.ts';
 import { startStaticServer } from './static-server.ts';
 
 const SUB_PATH = '/courses/keras/';
@@ -120,6 +120,8 @@ describe('dist/ under a sub-path without COOP/COEP', () => {
     await deck.page.waitForSelector('#lectern-slides[data-ready="true"]', { timeout: 60_000 });
     await expect.poll(() => deck.page.locator('.lectern-say').first().textContent(), { timeout: 60_000 }).toMatch(/parameters train/);
     expect(deck.errors).toEqual([]);
+    // The built stylesheets' order must not decide the toolbar's colours (the counter was near-black on it).
+    expect(await axeViolations(deck.page, { include: '.lectern-deck-bar' })).toEqual([]);
     // Allowed 404s: the deck's deliberately missing image (shown as its alt text) and, until the
     // pretrained weights ship in public/models/, their model.json (the deck then builds an untrained base).
     const allowed = new Set(['404 qr-code-1.webp', '404 model.json']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyAction, deckIdFromSearch, keyAction, searchWithSlide, slideFromSearch } from '../../src/slides/navigation.ts';
+import { applyAction, deckIdFromSearch, keyAction, keyBelongsToFocus, searchWithSlide, slideFromSearch } from '../../src/slides/navigation.ts';
 import { deckHref, firstSlideOf, lessonHref } from '../../src/site/links.ts';
 import { elapsed, formatElapsed, startTimer, togglePause } from '../../src/slides/timer.ts';
 import { isDeckRelative, joinPath, rewriteImageUrls } from '../../src/slides/images.ts';
@@ -62,5 +62,25 @@ describe('images', () => {
     expect(joinPath('/slides', './img/../a.svg')).toBe('/slides/a.svg');
     expect(isDeckRelative('/root.png')).toBe(false);
     expect(isDeckRelative('data:image/png;base64,')).toBe(false);
+  });
+});
+
+describe('keyBelongsToFocus', () => {
+  it('leaves a clicker its keys after a toggle or slider was used, and an editor all of its own', () => {
+    // A toggle (checkbox) keeps Space, the deck gets arrows and Page Down.
+    expect(keyBelongsToFocus('checkbox', ' ')).toBe(true);
+    expect(keyBelongsToFocus('checkbox', 'ArrowRight')).toBe(false);
+    expect(keyBelongsToFocus('checkbox', 'PageDown')).toBe(false);
+    // A slider keeps its arrows, not Page Down.
+    expect(keyBelongsToFocus('slider', 'ArrowRight')).toBe(true);
+    expect(keyBelongsToFocus('slider', 'PageDown')).toBe(false);
+    // Typing: a text field keeps arrows and space; an editor keeps everything.
+    expect(keyBelongsToFocus('text', ' ')).toBe(true);
+    expect(keyBelongsToFocus('text', 'ArrowLeft')).toBe(true);
+    expect(keyBelongsToFocus('text', 'PageUp')).toBe(false);
+    expect(keyBelongsToFocus('editor', 'PageDown')).toBe(true);
+    expect(keyBelongsToFocus('radio', 'ArrowDown')).toBe(true);
+    expect(keyBelongsToFocus('button', 'ArrowRight')).toBe(false);
+    expect(keyBelongsToFocus('other', ' ')).toBe(false);
   });
 });

@@ -31,7 +31,23 @@ describe('connectDeck', () => {
     expect(other).toBe(0);
   });
 
+  it("sends one window's cell snapshots to the others once one said hello", async () => {
+    const received: string[] = [];
+    let hellos = 0;
+    const a = connectDeck({ deckId: 'cells', onGoto: () => {}, current: () => 0, onHello: () => (hellos += 1) });
+    open.push(a);
+    const p = connectDeck({ deckId: 'cells', onGoto: () => {}, current: () => 0, onCells: (cells, css) => received.push(`${css}|${cells.map((c) => `${c.index}:${c.html}`).join(',')}`) });
+    open.push(p);
+    await waitFor(() => hellos === 1);
+    a.sendCells([{ index: 2, html: '<p>42</p>' }], '.x{}');
+    await waitFor(() => received.length === 1);
+    expect(received).toEqual(['.x{}|2:<p>42</p>']);
+  });
+
   it('ignores malformed messages', () => {
+    expect(isSyncMessage({ type: 'cells', cells: [{ index: 1, html: 2 }], css: '', sender: 'x' })).toBe(false);
+    expect(isSyncMessage({ type: 'cells', cells: [{ index: 1, html: '' }], sender: 'x' })).toBe(false);
+    expect(isSyncMessage({ type: 'cells', cells: [{ index: 1, html: '' }], css: '', sender: 'x' })).toBe(true);
     expect(isSyncMessage({ type: 'goto', slide: 1.5, sender: 'x' })).toBe(false);
     expect(isSyncMessage({ type: 'goto', slide: 1 })).toBe(false);
     expect(isSyncMessage({ type: 'hello', sender: 'x' })).toBe(true);
