@@ -272,7 +272,7 @@ function findSections(blocks: LessonBlock[]): LessonSection[] {
 }
 
 function toFrontMatter(front: FrontMatterBlock, blocks: LessonBlock[], path: string | undefined, diagnostics: LessonDiagnostic[]): FrontMatter {
-  const { title, order, slides, ...extra } = front.values;
+  const { title, order, slides, description, minutes, ...extra } = front.values;
   const fileName = path?.replace(/^.*[\\/]/, '').replace(/\.md$/, '');
   const firstH1 = blocks.find((b) => b.type === 'heading' && b.depth === 1);
   const check = (key: string, ok: boolean, kind: string): void => {
@@ -281,11 +281,15 @@ function toFrontMatter(front: FrontMatterBlock, blocks: LessonBlock[], path: str
   if (title !== undefined) check('title', typeof title === 'string', 'a string');
   if (order !== undefined) check('order', typeof order === 'number', 'a number');
   if (slides !== undefined) check('slides', typeof slides === 'string', 'a path (string)');
+  if (description !== undefined) check('description', typeof description === 'string', 'one line of text');
+  if (minutes !== undefined) check('minutes', typeof minutes === 'number' && minutes > 0, 'a positive number (minutes to complete)');
   const leadingNumber = fileName ? /^(\d+)/.exec(fileName) : null;
   return {
     title: typeof title === 'string' ? title : firstH1?.type === 'heading' ? firstH1.text : (fileName ?? 'Untitled'),
     order: typeof order === 'number' ? order : leadingNumber ? Number(leadingNumber[1]) : 0,
     ...(typeof slides === 'string' ? { slides } : {}),
+    ...(typeof description === 'string' ? { description } : {}),
+    ...(typeof minutes === 'number' && minutes > 0 ? { minutes } : {}),
     extra,
   };
 }

@@ -12,6 +12,10 @@ export interface FrontMatter {
   order: number;
   /** Path of the lesson's Marp deck, e.g. "slides/08-fine-tuning.md" (optional). */
   slides?: string;
+  /** One line saying what the lesson teaches, for the course index (optional). */
+  description?: string;
+  /** About how long the lesson takes to work through, in minutes, for the course index (optional). */
+  minutes?: number;
   /** Any other keys, kept as parsed scalars. */
   extra: Record<string, string | number | boolean | null>;
 }

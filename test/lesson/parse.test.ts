@@ -91,4 +91,12 @@ describe('parseLesson', () => {
     expect(parseLesson('# From heading\n', { path: 'notebooks/05-x.md' }).frontMatter).toMatchObject({ title: 'From heading', order: 5 });
     expect(parseLesson('text\n', { path: 'notebooks/x.md' }).frontMatter).toMatchObject({ title: 'x', order: 0 });
   });
+
+  it("reads the index's description and minutes, and names a bad value at its line", () => {
+    const good = parseLesson('---\ntitle: T\ndescription: Freeze, then thaw the top\nminutes: 40\n---\n');
+    expect(good.frontMatter).toEqual({ title: 'T', order: 0, description: 'Freeze, then thaw the top', minutes: 40, extra: {} });
+    const bad = parseLesson('---\ntitle: T\nminutes: soon\n---\n');
+    expect(bad.frontMatter.minutes).toBeUndefined();
+    expect(bad.diagnostics).toContainEqual({ line: 3, message: 'Front matter: "minutes" must be a positive number (minutes to complete)' });
+  });
 });
