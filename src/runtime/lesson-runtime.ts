@@ -23,6 +23,7 @@ import type { CellContext, CompiledCell } from '../cells/types.ts';
 import { toCellError } from './cell-errors.ts';
 import { CellError } from './errors.ts';
 import { evaluateBody } from './evaluate.ts';
+import { builtinsChangedMessage, restoreBuiltins, watchBuiltins } from './builtins-guard.ts';
 import { inputValues, type ValueSource } from './generators.ts';
 
 /** Resolves a cell's `import` (Node: files and node_modules; browser: Vite). */
@@ -127,6 +128,10 @@ export function createLessonRuntime({
   loopBudgetMs = DEFAULT_LOOP_BUDGET_MS,
   followGenerators = false,
 }: LessonRuntimeArgs = {}): LessonRuntime {
+  // What the built-ins were before any cell ran: cells that change them fail, and they are put back.
+  watchBuiltins();
+  /** Async runs not settled yet, with the changes to the built-ins found while they were in flight. */
+  const inFlight = new Set<{ changes: string[] }>();
   const runtime = new Runtime({ ...library });
   const main: Module = runtime.module();
   const entries = new Map<string, CellEntry>();
@@ -180,7 +185,35 @@ export function createLessonRuntime({
       };
       let k = 0;
       const args = cell.references.map((name) => (name === 'display' ? display : name === 'view' ? cellView : inputs[k++]));
-      const result = run!(context, ...args);
+      // Changed since the last look: by a cell's code after an await (or a timer). Put back before
+      // this cell runs; the runs still in flight are blamed when they settle.
+      const meanwhile = restoreBuiltins();
+      if (meanwhile.length > 0) for (const flight of inFlight) flight.changes.push(...meanwhile);
+      let result: unknown;
+      try {
+        result = run!(context, ...args);
+      } catch (error) {
+        throw changedBuiltins(cell) ?? error;
+      }
+      const changed = changedBuiltins(cell);
+      if (changed) {
+        // The run's own promise is dropped for this error: it must not also surface as unhandled.
+        if (result instanceof Promise) result.catch(() => {});
+        throw changed;
+      }
+      // An async cell can change them after an await too.
+      if (result instanceof Promise) {
+        const flight = { changes: [] as string[] };
+        inFlight.add(flight);
+        const late = () => {
+          inFlight.delete(flight);
+          return changedBuiltins(cell, flight.changes);
+        };
+        result = result.then(
+          (value) => { const error = late(); if (error) throw error; return value; },
+          (error) => { throw late() ?? error; },
+        );
+      }
       return followGenerators ? whenValue(result, (value) => followValue(entry, value)) : result;
     };
   };
@@ -325,6 +358,12 @@ function isGenerator(value: unknown): value is Generatorish {
 }
 
 /** `f(value)`, or `f` of what `value` resolves to. */
+/** The cell's error when its run changed the built-ins (they are put back first), else undefined. */
+function changedBuiltins(cell: CompiledCell, earlier: readonly string[] = []): CellError | undefined {
+  const changes = [...new Set([...earlier, ...restoreBuiltins()])];
+  return changes.length === 0 ? undefined : new CellError(builtinsChangedMessage(changes), { cellId: cell.id, kind: 'runtime' });
+}
+
 function whenValue(value: unknown, f: (v: unknown) => unknown): unknown {
   return value instanceof Promise ? value.then(f) : f(value);
 }

@@ -1,0 +1,2 @@
+const keep = 1;
+window['Math'] = 1;

@@ -1,0 +1,1 @@
+const f = (k) => { Array.prototype[k] = 1; };

@@ -1,0 +1,3 @@
+window.myCounter = 1;
+const o = { prototype: {} };
+o.prototype.x = 2;
