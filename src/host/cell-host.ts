@@ -17,6 +17,7 @@ import { createCellView, type CellView } from './cell-view.ts';
 import { createInlineOutput } from './inline-output.ts';
 import type { CellEdits } from './cell-edits.ts';
 import { importModule as pageImports } from './vite-imports.ts';
+import { routeUncaught } from './uncaught.ts';
 
 /** What a host needs to know of a cell: a lesson's CellBlock or a deck's DeckCell fits. */
 export interface HostedCell {
@@ -46,6 +47,11 @@ export interface CellHostArgs {
   hold?: boolean;
   /** Called before a cell runs at the learner's request (the page arms its safe-start marker). */
   beforeRun?: () => void;
+  /**
+   * Told of a value a cell threw in a timer or left rejected that is not an Error, so no cell can be
+   * named (src/host/uncaught.ts); errors that name a cell are shown there. Default: nothing.
+   */
+  unattributed?: (message: string) => void;
 }
 
 export interface CellHost {
@@ -88,6 +94,12 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
   const ranSource = new Map<string, string>();
   const cellsById = new Map<string, HostedCell>();
   const held = new Set<string>();
+  // Rejections nobody handled and throws in timers show at the cell whose code they came from.
+  const stopRouting = typeof window === 'undefined' ? () => {} : routeUncaught({
+    cellIds: () => runtime.cells().map((cell) => cell.id),
+    report: (error) => observers.get(error.cellId)?.rejected?.(error),
+    unattributed: args.unattributed,
+  });
 
   const run = (cell: HostedCell, source: string): void => {
     held.delete(cell.id);
@@ -178,6 +190,9 @@ export function createCellHost(args: CellHostArgs = {}): CellHost {
         if (cell) run(cell, views.get(id)?.getSource() ?? cell.source);
       }
     },
-    dispose: () => runtime.dispose(),
+    dispose: () => {
+      stopRouting();
+      runtime.dispose();
+    },
   };
 }

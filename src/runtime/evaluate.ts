@@ -2,6 +2,7 @@
  * Compiled cell bodies become functions here; the sourceURL names the cell in
  * stack traces, which is how a runtime error finds its line in the cell.
  */
+import { CellError } from './errors.ts';
 
 /**
  * Hears when a cell's code starts and stops running synchronously. The headless runner uses it to
@@ -78,4 +79,20 @@ export function throwLine(error: Error, id: string): number | undefined {
   if (line === undefined || stackLineOffset === null || stackLineOffset === undefined) return undefined;
   const cellLine = line - stackLineOffset;
   return cellLine >= 1 ? cellLine : undefined;
+}
+
+/** How an error reached no cell's run, in the words the page and `lectern run` show. */
+export const UNCAUGHT_HOW = {
+  rejection: 'a rejected promise nobody handled',
+  callback: 'uncaught, in a timer or callback',
+} as const;
+
+/**
+ * The error to show at the cell whose code threw `error` outside any cell's run (see cellOfError),
+ * or undefined when no cell's code is on its stack (a thrown string has no stack at all).
+ */
+export function uncaughtCellError(error: unknown, how: keyof typeof UNCAUGHT_HOW, ids: Iterable<string>): CellError | undefined {
+  const id = cellOfError(error, ids);
+  if (id === undefined || !(error instanceof Error)) return undefined;
+  return new CellError(`${error.message} — ${UNCAUGHT_HOW[how]}`, { cellId: id, kind: 'uncaught', name: error.name, line: throwLine(error, id), cause: error });
 }

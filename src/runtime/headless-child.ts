@@ -27,6 +27,15 @@ const stop = (reason: 'finished' | 'quiet'): void => {
   session.stop(reason);
 };
 // Once every cell has finished, one more turn of the event loop lets Node report the rejections
-// nobody handled (it does so after the microtasks of a turn) before the run ends.
-void session.finished.then(() => setImmediate(() => stop('finished')));
+// nobody handled (it does so after the microtasks of a turn) before the run ends; timers a cell
+// set that are due soon still run (a throw in one goes to its cell), for up to TIMER_GRACE_MS.
+const TIMER_GRACE_MS = 1000;
+const endWhenTimersDone = (deadline: number): void => {
+  setImmediate(() => {
+    const timers = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    if (timers === 0 || Date.now() >= deadline) stop('finished');
+    else setTimeout(() => endWhenTimersDone(deadline), 20);
+  });
+};
+void session.finished.then(() => endWhenTimersDone(Date.now() + TIMER_GRACE_MS));
 process.on('beforeExit', () => stop('quiet'));

@@ -10,7 +10,7 @@ import { parseLesson } from '../lesson/parse.ts';
 import type { CompiledCell } from '../cells/types.ts';
 import type { CellBlock } from '../lesson/types.ts';
 import { CellError } from './errors.ts';
-import { cellOfError, setCellScope, throwLine } from './evaluate.ts';
+import { setCellScope, uncaughtCellError, UNCAUGHT_HOW } from './evaluate.ts';
 import { displayForms } from './display.ts';
 import { inputValues, type ValueSource } from './generators.ts';
 import { installDom, readsDom } from './headless-dom.ts';
@@ -34,6 +34,11 @@ export interface HeadlessSessionArgs {
   loopBudgetMs?: number;
   /** Send figures' SVG forms too, for `--out` (default false). */
   svg?: boolean;
+  /**
+   * Cells not to run, by id, each failing with the message given: a run again after a cell froze
+   * or killed the process (headless.ts), so that the other cells get their values. Default none.
+   */
+  skip?: Record<string, string>;
 }
 
 export interface HeadlessSession {
@@ -49,7 +54,7 @@ export interface HeadlessSession {
   stop(reason: 'finished' | 'quiet'): void;
 }
 
-export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg = false }: HeadlessSessionArgs, emit: (event: HeadlessEvent) => void, heapLimitMb = 0): HeadlessSession {
+export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg = false, skip = {} }: HeadlessSessionArgs, emit: (event: HeadlessEvent) => void, heapLimitMb = 0): HeadlessSession {
   const lesson = parseLesson(source, { path });
   const load = withObservablePackages(createNodeImport(path ? { baseDir: dirname(resolve(path)) } : {}));
   const blocks = new Map(lesson.cells.map((block) => [block.id, block]));
@@ -124,7 +129,11 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
     },
   });
 
-  const cells = lesson.cells.map((block) => compileCell({ id: block.id, lang: block.lang, source: block.source }));
+  const cells = lesson.cells.map((block) => {
+    const cell = compileCell({ id: block.id, lang: block.lang, source: block.source });
+    // Its names stay declared, so the cells that read it fail as they would have.
+    return Object.hasOwn(skip, cell.id) ? { ...cell, error: undefined, async: false, body: `function () { throw new Error(${JSON.stringify(skip[cell.id])}); }` } : cell;
+  });
   // Before the cells run: a cell reading a DOM interface (Event, HTMLElement) resolves it as it is defined.
   if (readsDom(cells.flatMap((cell) => cell.references))) installDom();
   for (const cell of cells) runtime.define(cell);
@@ -132,20 +141,16 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
   return {
     finished: runtime.idle(),
     uncaught(error, how) {
-      const id = cellOfError(error, blocks.keys());
-      const what = how === 'rejection' ? 'a rejected promise nobody handled' : 'uncaught, in a timer or callback';
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = `${error instanceof Error ? error.message : formatValue(error, { quoteStrings: true })} — ${what}`;
-      if (id === undefined) {
+      const cellError = uncaughtCellError(error, how, blocks.keys());
+      if (cellError === undefined) {
         // Without a stack (a thrown string, Promise.reject(42)) nothing says which cell it came from.
+        const name = error instanceof Error ? error.name : 'Error';
+        const message = `${error instanceof Error ? error.message : formatValue(error, { quoteStrings: true })} — ${UNCAUGHT_HOW[how]}`;
         const hint = error instanceof Error ? 'from no cell\'s code' : 'not an Error, so no stack names its cell: throw or reject with an Error';
         emit({ type: 'uncaught', error: { kind: 'uncaught', name, message: `${message} (${hint})` } });
         return;
       }
-      const block = blocks.get(id) as CellBlock;
-      const line = error instanceof Error ? throwLine(error, id) : undefined;
-      const cellError = new CellError(message, { cellId: id, kind: 'uncaught', name, line });
-      emit({ type: 'uncaught', id, error: describeError(cellError, block) });
+      emit({ type: 'uncaught', id: cellError.cellId, error: describeError(cellError, blocks.get(cellError.cellId) as CellBlock) });
     },
     stop(reason) {
       if (reason === 'quiet') {

@@ -100,6 +100,8 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   });
   const host = createCellHost({
     library: args.library ?? {}, importModule, loopBudgetMs, edits, hold: Boolean(args.safe), beforeRun: args.beforeRun,
+    // A non-Error a cell threw in a timer: no stack names the cell, so the page says it at the top.
+    unattributed: (message) => notify(message).classList.add('uncaught'),
     ...(urlState ? { view: urlState.view } : {}),
   });
 
