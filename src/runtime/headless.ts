@@ -40,8 +40,48 @@ const CHILD = fileURLToPath(new URL('./headless-child.mjs', import.meta.url));
 /** What Node prints when a process exhausts its heap (then it aborts). */
 const OUT_OF_MEMORY = /FATAL ERROR:.*heap out of memory|Allocation failed - JavaScript heap out of memory/;
 
-export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000, loopBudgetMs, heapMb, outDir, log = process.stderr }: HeadlessRunArgs): Promise<HeadlessRunResult> {
+/**
+ * Runs the lesson. When a cell froze the event loop past the time limit, ran out of memory or ended
+ * the process, the cells still waiting lost their results with it: the lesson runs once more
+ * without that cell (it fails with what it did; the cells reading it fail as its inputs), so every
+ * other cell still gets its value.
+ */
+export async function runLessonHeadless(args: HeadlessRunArgs): Promise<HeadlessRunResult> {
+  const stopped = new Map<string, HeadlessCellError>();
+  for (;;) {
+    const { result, culprit } = await runOnce(args, stopped);
+    // Each run can only add a cell, and a lesson has finitely many.
+    if (!culprit || stopped.has(culprit.id)) return withStopped(result, stopped);
+    stopped.set(culprit.id, culprit.error);
+  }
+}
+
+/** The run's result with the cells it did not run showing what they did the first time. */
+function withStopped(result: HeadlessRunResult, stopped: ReadonlyMap<string, HeadlessCellError>): HeadlessRunResult {
+  if (stopped.size === 0) return result;
+  const cells = result.cells.map((cell) => {
+    const error = stopped.get(cell.id);
+    return error ? { ...cell, error } : cell;
+  });
+  const problems = [...result.problems, `the lesson ran again without ${[...stopped.keys()].join(', ')}, so that the other cells have their values`];
+  return { ...result, cells, problems };
+}
+
+interface Attempt {
+  result: HeadlessRunResult;
+  /** The cell whose own code stopped the process while other cells were still waiting, if one did. */
+  culprit?: { id: string; error: HeadlessCellError };
+}
+
+function runOnce({ source, path, set = {}, timeoutMs = 300_000, loopBudgetMs, heapMb, outDir, log = process.stderr }: HeadlessRunArgs, stopped: ReadonlyMap<string, HeadlessCellError>): Promise<Attempt> {
   const recorder = createRecorder(path);
+  let culprit: Attempt['culprit'];
+  /** Called before the cells still running are failed: the cell inside its own code, if others lose their results. */
+  const blame = (): void => {
+    const inside = recorder.inside();
+    if (inside === undefined || recorder.running().every((id) => id === inside)) return;
+    culprit = { id: inside, error: { kind: 'runtime', name: 'Error', message: '' } };
+  };
   // Explicit execArgv: a test runner's own flags must not reach the lesson's process.
   const child = fork(CHILD, [], {
     execArgv: heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`],
@@ -50,7 +90,8 @@ export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000,
   });
   child.stdout?.pipe(log, { end: false });
   const stderr = watchStderr(child.stderr, log);
-  child.send({ source, path, set, loopBudgetMs, svg: outDir !== undefined });
+  const skip = Object.fromEntries([...stopped].map(([id, error]) => [id, error.message]));
+  child.send({ source, path, set, loopBudgetMs, svg: outDir !== undefined, skip });
 
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve) => {
@@ -60,15 +101,21 @@ export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000,
       settled = true;
       clearTimeout(timer);
       const result = recorder.result();
+      if (culprit) {
+        // What the cell did, as this run reported it.
+        const error = result.cells.find((cell) => cell.id === culprit!.id)?.error;
+        if (error) culprit.error = error;
+      }
       if (outDir !== undefined) writeFigures(recorder, result, outDir);
       // A lesson's timers may still be going: end the process, and resolve once all it logged is read.
-      void closed.then(() => resolve(result));
+      void closed.then(() => resolve({ result, culprit }));
       child.kill('SIGKILL');
     };
     // The time limit counts from the lesson's start, not from the process's.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const startTimer = (): void => {
       timer = setTimeout(() => {
+        blame();
         timedOut(recorder, timeoutMs);
         settle();
       }, timeoutMs);
@@ -83,6 +130,7 @@ export function runLessonHeadless({ source, path, set = {}, timeoutMs = 300_000,
       if (settled) return;
       // Let the last of stderr arrive: it says whether the heap ran out.
       setImmediate(() => {
+        blame();
         if (stderr.outOfMemory()) outOfMemory(recorder, heapMb);
         else exited(recorder, code, signal);
         stderr.flush();
