@@ -42,6 +42,16 @@ const NOT_INSTALLED: ReadonlySet<string> = new Set([
 const REPLACED = ['Event', 'CustomEvent', 'EventTarget'];
 
 let installed: HappyWindow | undefined;
+const domErrorListeners = new Set<(error: unknown) => void>();
+
+/**
+ * Hears what the DOM's event listeners and timers throw: happy-dom catches it (as a browser does)
+ * and fires the window's "error" event, which no Node handler sees. Returns the unsubscribe function.
+ */
+export function onDomError(listener: (error: unknown) => void): () => void {
+  domErrorListeners.add(listener);
+  return () => domErrorListeners.delete(listener);
+}
 
 /** Installs the DOM (once) and gives its window, for `document` and the DOM's classes. */
 export function installDom(): HappyWindow {
@@ -60,6 +70,9 @@ export function installDom(): HappyWindow {
       // A property the window computes and refuses to give out of a browsing context: not needed.
     }
   }
+  window.addEventListener('error', (event) => {
+    for (const listener of domErrorListeners) listener((event as unknown as { error?: unknown }).error);
+  });
   correctRangeInputs(window);
   correctStepMismatch(window);
   correctSelectedOptions(window);

@@ -13,7 +13,7 @@ import { CellError } from './errors.ts';
 import { setCellScope, uncaughtCellError, UNCAUGHT_HOW } from './evaluate.ts';
 import { displayForms } from './display.ts';
 import { inputValues, type ValueSource } from './generators.ts';
-import { installDom, readsDom } from './headless-dom.ts';
+import { installDom, onDomError, readsDom } from './headless-dom.ts';
 import { isInputElement, setFromText } from './headless-inputs.ts';
 import { figureSvg, isFigure, withDocument } from './headless-plot.ts';
 import type { HeadlessCellError, HeadlessEvent, HeadlessOutput } from './headless-result.ts';
@@ -138,7 +138,7 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
   if (readsDom(cells.flatMap((cell) => cell.references))) installDom();
   for (const cell of cells) runtime.define(cell);
 
-  return {
+  const session: HeadlessSession = {
     finished: runtime.idle(),
     uncaught(error, how) {
       const cellError = uncaughtCellError(error, how, blocks.keys());
@@ -159,11 +159,15 @@ export function startHeadlessSession({ source, path, set = {}, loopBudgetMs, svg
         }
       }
       for (const name of unusedSets) emit({ type: 'problem', message: `--set ${name}: no cell declares "${name}" with view(...)` });
+      stopDomErrors();
       setCellScope(undefined);
       runtime.dispose();
       emit({ type: 'end' });
     },
   };
+  // A throw in a DOM event listener of a cell's (happy-dom catches it, as a browser would).
+  const stopDomErrors = onDomError((error) => session.uncaught(error, 'callback'));
+  return session;
 }
 
 /**

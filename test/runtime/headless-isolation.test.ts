@@ -33,6 +33,19 @@ describe('headless runs in a process of their own', () => {
     expect(result.cells[3].error).toBeUndefined();
   });
 
+  it('give a throw in a timer due after the cells finished, and in a DOM event listener, to their cells', async () => {
+    const result = await runLessonHeadless({
+      source: lesson(
+        'setTimeout(() => { throw new Error("after the end") }, 30);\nconst c = 1;',
+        'const target = new EventTarget();\ntarget.addEventListener("x", () => { throw new Error("in a listener") });\ntarget.dispatchEvent(new Event("x"));\nconst d = 2;',
+        'c + d',
+      ),
+    });
+    expect(result.cells[0].error).toMatchObject({ kind: 'uncaught', message: 'after the end — uncaught, in a timer or callback', line: 1 });
+    expect(result.cells[1].error).toMatchObject({ kind: 'uncaught', message: 'in a listener — uncaught, in a timer or callback', line: 2 });
+    expect(result.cells[2]).toMatchObject({ outputs: ['3'] });
+  });
+
   it('report an uncaught value without a stack as a problem of the run, saying why no cell is named', async () => {
     const result = await runLessonHeadless({ source: lesson('Promise.reject(42);', '1') });
     expect(result.problems).toEqual(['42 — a rejected promise nobody handled (not an Error, so no stack names its cell: throw or reject with an Error)']);
