@@ -132,6 +132,15 @@ export function createLessonRuntime({
   watchBuiltins();
   /** Async runs not settled yet, with the changes to the built-ins found while they were in flight. */
   const inFlight = new Set<{ changes: string[] }>();
+  /**
+   * Changed since the last look: by a cell's code after an await (or in a timer). Put back before a
+   * cell runs and before a value is reported (the host formats it with JSON, String...); the runs
+   * still in flight are blamed when they settle.
+   */
+  const sweepBuiltins = (): void => {
+    const meanwhile = restoreBuiltins();
+    if (meanwhile.length > 0) for (const flight of inFlight) flight.changes.push(...meanwhile);
+  };
   const runtime = new Runtime({ ...library });
   const main: Module = runtime.module();
   const entries = new Map<string, CellEntry>();
@@ -174,6 +183,7 @@ export function createLessonRuntime({
       const display = <T>(value: T): T => {
         // A superseded run stops at its next display() instead of showing stale output.
         if (!isCurrent()) throw new Error(`stale display from an earlier run of ${cell.id}`);
+        sweepBuiltins();
         entry.observer.display?.(value);
         return value;
       };
@@ -185,10 +195,7 @@ export function createLessonRuntime({
       };
       let k = 0;
       const args = cell.references.map((name) => (name === 'display' ? display : name === 'view' ? cellView : inputs[k++]));
-      // Changed since the last look: by a cell's code after an await (or a timer). Put back before
-      // this cell runs; the runs still in flight are blamed when they settle.
-      const meanwhile = restoreBuiltins();
-      if (meanwhile.length > 0) for (const flight of inFlight) flight.changes.push(...meanwhile);
+      sweepBuiltins();
       let result: unknown;
       try {
         result = run!(context, ...args);
@@ -255,6 +262,7 @@ export function createLessonRuntime({
     },
     fulfilled(value: unknown) {
       if (entry.removed) return;
+      sweepBuiltins();
       entry.done = true;
       if (entry.cell.expression) entry.observer.fulfilled?.(value);
       else entry.observer.settled?.();
@@ -262,6 +270,7 @@ export function createLessonRuntime({
     },
     rejected(error: unknown) {
       if (entry.removed) return;
+      sweepBuiltins();
       entry.done = true;
       entry.observer.rejected?.(toCellError(entry.cell, error, cellsOf(entries)));
       finishIfDone(entry);

@@ -5,6 +5,7 @@
  * keep working.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { runLessonHeadless } from '../../src/runtime/headless.ts';
 import { outcomes, recordRuntime, type Recorded } from './recorder.ts';
 
 let current: Recorded | undefined;
@@ -44,4 +45,12 @@ describe('built-ins changed after an await', () => {
     expect(outcomes(current, 'reader')).toEqual(['value [1]']);
     expect(outcomes(current, 'awaiting')).toEqual([expect.stringMatching(/\(replaced JSON\.stringify\)/)]);
   });
+
+  it('are put back before a value is reported, so lectern run formats it with the real JSON', async () => {
+    const result = await runLessonHeadless({
+      source: '---\ntitle: t\n---\n\n```js\nconst z = await Promise.resolve().then(() => { const j = JSON; j.stringify = () => "x"; return 1 })\n```\n\n```js\n"a string"\n```\n',
+    });
+    expect(result.cells[0].error?.message).toMatch(/\(replaced JSON\.stringify\)/);
+    expect(result.cells[1].outputs).toEqual(['"a string"']);
+  }, 60_000);
 });
