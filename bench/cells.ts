@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileCell } from '../src/cells/compile.ts';
+import { guardedFunction, guardSource } from '../src/cells/dynamic-code.ts';
 import { createLoopGuard } from '../src/cells/loop-guard.ts';
 import type { CellContext } from '../src/cells/types.ts';
 import { parseLesson } from '../src/lesson/parse.ts';
@@ -38,7 +39,8 @@ function benchGuard(): Record<string, number> {
     const cell = compileCell({ source, lang: 'js' });
     const body = guarded ? cell.body : cell.body.replaceAll('__lectern.guard();', '');
     const fn = new Function(`return (${body})`)() as (c: CellContext) => unknown;
-    const context: CellContext = { guard: createLoopGuard({ budgetMs: 60_000 }), import: () => Promise.reject(new Error('none')) };
+    const guard = createLoopGuard({ budgetMs: 60_000 });
+    const context: CellContext = { guard, import: () => Promise.reject(new Error('none')), Function: guardedFunction({ guard }), code: guardSource };
     fn(context); // warm up
     return Math.min(...[0, 1, 2].map(() => time(() => fn(context)).ms));
   };

@@ -32,7 +32,7 @@ export interface ViewCall {
 
 export function transpileCell(input: TranspileInput): { body: string; async: boolean } {
   const { code, node, expression } = input;
-  const edits: TextEdit[] = [...loopGuardEdits(node), ...dynamicImportEdits(node)];
+  const edits: TextEdit[] = [...loopGuardEdits(node), ...dynamicImportEdits(node), ...dynamicCodeEdits(node)];
   if (node.type === 'Program') {
     for (const statement of node.body) if (statement.type === 'ImportDeclaration') edits.push(importEdit(statement, code));
   }
@@ -50,7 +50,7 @@ export function transpileCell(input: TranspileInput): { body: string; async: boo
 }
 
 /** `while (c) body` → `while (c) { __lectern.guard(); body }`, for every kind of loop. */
-function loopGuardEdits(root: AnyNode): TextEdit[] {
+export function loopGuardEdits(root: AnyNode): TextEdit[] {
   const edits: TextEdit[] = [];
   const guard = `${CONTEXT_PARAMETER}.guard();`;
   const guardBody = (body: Statement): void => {
@@ -70,6 +70,25 @@ function loopGuardEdits(root: AnyNode): TextEdit[] {
     ForInStatement: (n) => guardBody(n.body),
     ForOfStatement: (n) => guardBody(n.body),
   });
+  return edits;
+}
+
+/**
+ * `new Function(...)` / `Function(...)` → `__lectern.Function(...)`, `eval(x)` → `eval(__lectern.code(x))`:
+ * code made at run time gets the loop guard too (src/cells/dynamic-code.ts).
+ */
+function dynamicCodeEdits(root: AnyNode): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const visit = (n: { callee: AnyNode; arguments: AnyNode[] }) => {
+    if (n.callee.type !== 'Identifier') return;
+    if (n.callee.name === 'Function') edits.push({ start: n.callee.start, end: n.callee.end, text: `${CONTEXT_PARAMETER}.Function` });
+    const first = n.arguments[0];
+    if (n.callee.name === 'eval' && first && first.type !== 'SpreadElement') {
+      edits.push({ start: first.start, end: first.start, text: `${CONTEXT_PARAMETER}.code(` });
+      edits.push({ start: first.end, end: first.end, text: ')' });
+    }
+  };
+  simple(root, { CallExpression: visit, NewExpression: visit });
   return edits;
 }
 

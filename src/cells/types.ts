@@ -75,4 +75,8 @@ export interface CellContext {
   guard: () => void;
   /** Resolves an `import` of the cell. */
   import: (specifier: string) => Promise<Record<string, unknown>>;
+  /** The Function constructor with the guard in the loops of what it compiles (dynamic-code.ts). */
+  Function: (...args: unknown[]) => unknown;
+  /** Code for a direct eval, with the guard in its loops. */
+  code: (source: unknown) => unknown;
 }

@@ -19,6 +19,7 @@
 import { Runtime, type Module, type Variable } from '@observablehq/runtime';
 import { compileCell } from '../cells/compile.ts';
 import { createLoopGuard, DEFAULT_LOOP_BUDGET_MS } from '../cells/loop-guard.ts';
+import { guardedFunction, guardSource } from '../cells/dynamic-code.ts';
 import type { CellContext, CompiledCell } from '../cells/types.ts';
 import { toCellError } from './cell-errors.ts';
 import { CellError } from './errors.ts';
@@ -144,7 +145,8 @@ export function createLessonRuntime({
   const runtime = new Runtime({ ...library });
   const main: Module = runtime.module();
   const entries = new Map<string, CellEntry>();
-  const context: CellContext = { guard: createLoopGuard({ budgetMs: loopBudgetMs }), import: importModule };
+  const guard = createLoopGuard({ budgetMs: loopBudgetMs });
+  const context: CellContext = { guard, import: importModule, Function: guardedFunction({ guard }), code: guardSource };
   // A waiter is armed once the recomputation pending when idle() was called has started.
   const idleWaiters = new Set<{ resolve: () => void; armed: boolean }>();
 

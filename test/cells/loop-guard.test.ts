@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileCell } from '../../src/cells/compile.ts';
+import { guardedFunction, guardSource } from '../../src/cells/dynamic-code.ts';
 import { createLoopGuard, LoopBudgetError } from '../../src/cells/loop-guard.ts';
 import type { CellContext } from '../../src/cells/types.ts';
 
@@ -61,8 +62,18 @@ describe('guarded cell code', () => {
   const run = (source: string, budgetMs: number): unknown => {
     const cell = compileCell({ source, lang: 'js' });
     const body = new Function(`return (${cell.body})`)() as (context: CellContext) => unknown;
-    return body({ guard: createLoopGuard({ budgetMs }), import: () => Promise.reject(new Error('no imports')) });
+    const guard = createLoopGuard({ budgetMs });
+    return body({ guard, import: () => Promise.reject(new Error('no imports')), Function: guardedFunction({ guard }), code: guardSource });
   };
+
+  it('stops loops in code made at run time: new Function, Function and a direct eval that sees the cell', () => {
+    for (const source of ['new Function("while (true) {}")()', 'Function("a", "for (;;) {}")(1)', 'eval("do {} while (true)")']) {
+      expect(() => run(source, 50), source).toThrow(LoopBudgetError);
+    }
+    expect(run('((k) => eval("let s = 0; for (let i = 0; i < 3; i++) s += k; s"))(20)', 50)).toBe(60);
+    expect(run('new Function("a", "b", "return a * b")(6, 7)', 50)).toBe(42);
+    expect(() => run('new Function("return (")', 50)).toThrow(SyntaxError);
+  });
 
   it('stops every kind of infinite loop', () => {
     for (const loop of ['while (true) {}', 'for (;;);', 'do {} while (true)', 'for (const x of (function* () { for (;;) yield 1; })()) {}', 'label: while (true) continue label;']) {
