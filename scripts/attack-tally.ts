@@ -117,9 +117,12 @@ function tamperedWeights(): RunAttack[] {
   const copy = (name: string, change: (files: { json: any; sums: string; weights: Buffer }) => void): string => {
     const dir = join(WORK, `weights-${name}`);
     mkdirSync(dir, { recursive: true });
-    const files = { json: JSON.parse(readFileSync(join(source, 'model.json'), 'utf8')), sums: readFileSync(join(source, 'SHA256SUMS'), 'utf8'), weights: readFileSync(join(source, 'weights.bin')) };
+    const text = readFileSync(join(source, 'model.json'), 'utf8');
+    const files = { json: JSON.parse(text), sums: readFileSync(join(source, 'SHA256SUMS'), 'utf8'), weights: readFileSync(join(source, 'weights.bin')) };
     change(files);
-    writeFileSync(join(dir, 'model.json'), JSON.stringify(files.json));
+    // The original bytes when the attack leaves model.json alone, so only what it changed differs.
+    const edited = JSON.stringify(files.json);
+    writeFileSync(join(dir, 'model.json'), edited === JSON.stringify(JSON.parse(text)) ? text : edited);
     writeFileSync(join(dir, 'SHA256SUMS'), files.sums);
     writeFileSync(join(dir, 'weights.bin'), files.weights);
     return dir;
