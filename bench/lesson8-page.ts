@@ -62,6 +62,7 @@ try {
   const trainingStarts = await whenProgress(page, /Epoch 1 of \d+: preparing/);
   const atStart = traffic.total();
   const firstEpoch = await whenProgress(page, /Epoch 1 of \d+ ·|Done:/);
+  await traffic.idle();
   console.log(`bytes fetched before training began: ${megabytes(atStart)}; by the end of epoch 1: ${megabytes(traffic.total())} in ${traffic.list().length} requests`);
   for (const f of traffic.list().slice(0, 8)) console.log(`  ${megabytes(f.bytes).padStart(9)}  ${f.url.replace(server.url, '')}`);
 

@@ -28,6 +28,8 @@ export interface Fetched {
 export interface Traffic {
   total(): number;
   list(): Fetched[];
+  /** Resolves once no request has been in flight for `quietMs` (what a step started has arrived). */
+  idle(quietMs?: number): Promise<void>;
 }
 
 /**
@@ -38,9 +40,21 @@ export async function recordTraffic(page: Page): Promise<Traffic> {
   const session = await page.context().newCDPSession(page);
   const urls = new Map<string, string>();
   const finished: Fetched[] = [];
-  session.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+  const inFlight = new Set<string>();
+  let lastChange = Date.now();
+  session.on('Network.requestWillBeSent', (event) => {
+    urls.set(event.requestId, event.request.url);
+    inFlight.add(event.requestId);
+    lastChange = Date.now();
+  });
   session.on('Network.loadingFinished', (event) => {
     finished.push({ url: urls.get(event.requestId) ?? event.requestId, bytes: event.encodedDataLength });
+    inFlight.delete(event.requestId);
+    lastChange = Date.now();
+  });
+  session.on('Network.loadingFailed', (event) => {
+    inFlight.delete(event.requestId);
+    lastChange = Date.now();
   });
   await session.send('Network.enable');
   // A fresh context has an empty cache anyway; this keeps a second page of the same context honest.
@@ -48,6 +62,9 @@ export async function recordTraffic(page: Page): Promise<Traffic> {
   return {
     total: () => finished.reduce((sum, f) => sum + f.bytes, 0),
     list: () => [...finished].sort((a, b) => b.bytes - a.bytes),
+    async idle(quietMs = 1000) {
+      while (inFlight.size > 0 || Date.now() - lastChange < quietMs) await new Promise((resolve) => setTimeout(resolve, 100));
+    },
   };
 }
 
