@@ -39,11 +39,15 @@ export function createCellOutput({ root, stateHolder = root }: CellOutputArgs): 
     stateHolder.classList.toggle('has-error', failed);
     root.setAttribute('aria-busy', String(pending));
   };
+  // `is-empty`: the last run ended showing nothing (a cell of declarations). Set when a run settles,
+  // not while one is pending, so a re-run of such a cell does not make the page jump.
+  const setEmpty = (empty: boolean) => stateHolder.classList.toggle('is-empty', empty);
   const show = (node: Node) => {
     if (fresh) root.replaceChildren();
     fresh = false;
     shownThisRun = true;
     root.append(node);
+    setEmpty(false);
   };
 
   return {
@@ -61,10 +65,12 @@ export function createCellOutput({ root, stateHolder = root }: CellOutputArgs): 
     },
     settled() {
       if (!shownThisRun) root.replaceChildren();
+      setEmpty(!root.hasChildNodes());
       setState(false, false);
     },
     rejected(error) {
       root.replaceChildren(errorElement(error));
+      setEmpty(false);
       fresh = true;
       setState(false, true);
     },

@@ -23,6 +23,7 @@ import type { DisplacedEdit } from '../storage/record.ts';
 import type { LessonEditsHandle, RecordChange } from '../storage/edit-store.ts';
 import type { SafeStartReason } from '../storage/safe-start.ts';
 import { addSlideLinks, deckForLesson } from './slide-links.ts';
+import { stackFoldedCells } from '../host/folded-cells.ts';
 
 export interface MountLessonArgs {
   /** Element the lesson is rendered into (its content is replaced). */
@@ -156,7 +157,8 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
 
   // Render the page; each cell runs as it is mounted (its observer is its view).
   const article = document.createElement('article');
-  article.className = 'lesson';
+  // Closed cells that show nothing take no room (folded-cells.ts).
+  article.className = 'lesson folds-empty-cells';
   if (!lesson.blocks.some((b) => b.type === 'heading' && b.depth === 1)) {
     const title = document.createElement('h1');
     title.textContent = lesson.frontMatter.title;
@@ -181,6 +183,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     if (span) host.mountInline(inline, span);
   }
   addSlideLinks(article, lessonId, lesson.frontMatter.slides);
+  const stopStacking = stackFoldedCells(article);
   // The page was empty when the browser looked for the anchor of `#section&name=value`.
   const anchor = window.location.hash.replace(/^#/, '').split('&')[0];
   if (anchor && !anchor.includes('=')) {
@@ -225,6 +228,7 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
     exercises: exerciseViews,
     notify,
     dispose() {
+      stopStacking();
       host.dispose();
       urlState?.dispose();
       for (const button of toolButtons) button.remove();
