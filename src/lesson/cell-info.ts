@@ -12,7 +12,7 @@ export type FenceInfo =
 
 const LIVE_LANGUAGES: ReadonlySet<string> = new Set(['ts', 'js']);
 
-const KNOWN = 'known: echo, hidden, static, run=false, id=name, check, check=exercise';
+const KNOWN = 'known: echo, hidden, static, run=false, id=name, check, check=exercise, panel';
 
 export function parseFenceInfo(info: string): FenceInfo {
   const [lang = '', ...words] = info.trim().split(/\s+/).filter(Boolean);
@@ -24,7 +24,9 @@ export function parseFenceInfo(info: string): FenceInfo {
   let id: string | undefined;
   for (const word of words) {
     const [key, value] = splitOption(word);
-    if (key === 'echo' || key === 'hidden') {
+    if (key === 'panel' && value === undefined) {
+      options.panel = true;
+    } else if (key === 'echo' || key === 'hidden') {
       const flag = parseFlag(value);
       if (flag === undefined) problems.push(`Cell option "${word}": ${key} is true or false`);
       else options[key] = flag;
@@ -39,6 +41,7 @@ export function parseFenceInfo(info: string): FenceInfo {
     else problems.push(`Unknown cell option "${word}" (${KNOWN})`);
   }
   if (options.echo && options.hidden) problems.push('A cell cannot be both "echo" and "hidden"');
+  if (options.panel && options.hidden) problems.push('A cell cannot be both "panel" and "hidden"');
   return { live: true, lang: lang as CellLanguage, options, id, problems };
 }
 

@@ -32,6 +32,12 @@ export interface CellOptions {
    * instead of the cell. Set only on check cells.
    */
   check?: string;
+  /**
+   * `panel`: the cell is a setting of the lesson page's control panel. Consecutive panel cells form
+   * one panel; it and the blocks after it, up to the next heading, are laid out together (the panel
+   * stays in view on wide screens). Other views show the cell as usual. Default false.
+   */
+  panel?: boolean;
 }
 
 /** Consecutive Markdown (paragraphs, lists, tables, HTML...) between headings and code. */

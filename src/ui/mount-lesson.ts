@@ -171,11 +171,32 @@ export function mountLesson(args: MountLessonArgs): MountedLesson {
   const hadProblem = storageNotice.isConnected;
   root.replaceChildren(...(hadProblem ? [storageNotice] : []), ...lessonDiagnostics(lesson), orphanNotice, article);
   if (edits.orphans().length === 0) orphanNotice.remove();
+  // `panel` cells gather in a control panel; it and the blocks after it, up to the next heading,
+  // form a lab: the settings with what they change (on wide screens the panel stays in view).
+  let lab: HTMLElement | undefined;
+  let panel: HTMLElement | undefined; // open while nothing but panel (or hidden) cells came since it started
   for (const block of lesson.blocks) {
-    if (block.type === 'exercise') article.append(exerciseViews.get(block.id)!.element);
+    if (block.type === 'heading') lab = panel = undefined;
+    if (block.type === 'cell' && block.options.panel) {
+      if (!panel) {
+        lab = document.createElement('div');
+        lab.className = 'lesson-lab';
+        panel = document.createElement('div');
+        panel.className = 'lesson-panel';
+        panel.setAttribute('role', 'group');
+        panel.setAttribute('aria-label', 'Settings');
+        lab.append(panel);
+        article.append(lab);
+      }
+      panel.append(host.mount(block).element);
+      continue;
+    }
+    const into = lab ?? article;
+    if (block.type === 'exercise') into.append(exerciseViews.get(block.id)!.element);
     // A check cell is not shown: its verdict is, in its exercise's box.
     else if (block.type === 'cell' && block.options.check !== undefined) host.observe(block, exerciseViews.get(block.options.check)!.observer);
-    else article.append(block.type === 'cell' ? host.mount(block).element : renderStaticBlock(block));
+    else into.append(block.type === 'cell' ? host.mount(block).element : renderStaticBlock(block));
+    if (!(block.type === 'cell' && (block.options.hidden || block.options.check !== undefined))) panel = undefined;
   }
   // `${...}` in the prose: each fills its placeholder span and follows what it reads.
   for (const inline of lesson.inlines) {

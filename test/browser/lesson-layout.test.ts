@@ -1,13 +1,16 @@
 /**
  * The lesson page's layout in Chromium: closed cells that show nothing leave no gap between the
  * paragraphs around them (and their Edit buttons never cover each other), at 1280×800 and at 390 px
- * (test/fixtures/ui/folded-cells.md).
+ * (test/fixtures/ui/folded-cells.md); lesson 8's settings sit in one panel with the curves under
+ * them, within one window at 1280×800, the panel staying in view over the results, and usable at 390 px.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startDevServer, type RunningServer } from './harness.ts';
 
 const FOLDED = '/lesson.html?file=/test/fixtures/ui/folded-cells.md';
+// A short training (200 images, 2 epochs), from the URL: the layout does not wait for a long run.
+const LESSON8 = '/lesson.html?file=/notebooks/08-fine-tuning.md#trainSize=200&epochs=2';
 const WAIT = { timeout: 60_000 };
 
 let server: RunningServer;
@@ -83,5 +86,58 @@ describe('closed cells that show nothing', () => {
     expect(await toolbar()).toBeGreaterThan(20);
     await page.keyboard.press('Enter');
     expect(await page.locator('#cell-1 .cm-content').textContent()).toBe('const a = 1');
+  });
+});
+
+interface Box { top: number; bottom: number; left: number; right: number }
+const box = (selector: string) => page.locator(selector).first().evaluate((el): Box => {
+  const r = el.getBoundingClientRect();
+  return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+});
+/** The cell that shows the curves (their placeholder before the first epoch, the chart after). */
+const CHART = '.cell:has(.lectern-curves-waiting, svg.lectern-scalars)';
+const SETTINGS = ['Trainable layers', 'Training images', 'Dropout', 'Epochs', 'Learning rate', 'Head-only epochs first',
+  'EarlyStopping (patience 5, restore best weights)', 'BatchNormalization in inference mode'];
+
+describe('lesson 8\'s settings', () => {
+  it('are one panel with the curves under it, both within one window at 1280×800; the panel stays in view over the results', { timeout: 300_000 }, async () => {
+    await open(LESSON8, 1280, 800);
+    const panel = page.getByRole('group', { name: 'Settings' });
+    expect(await panel.locator('form label').allTextContents()).toEqual(SETTINGS);
+    await page.locator(CHART).waitFor({ timeout: 240_000 });
+    // Scrolled to the panel, the chart is in the window with it.
+    await panel.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top));
+    const [settings, chart] = [await box('.lesson-panel'), await box(CHART)];
+    expect(settings.top).toBeGreaterThanOrEqual(0);
+    expect(chart.top).toBeGreaterThan(settings.bottom - 1);
+    expect(chart.bottom).toBeLessThanOrEqual(800);
+    console.log(`1280×800: settings ${Math.round(settings.top)}–${Math.round(settings.bottom)} px, chart ${Math.round(chart.top)}–${Math.round(chart.bottom)} px`);
+    // Scrolled on to the summary (under the curves), the settings are still at the top of the window.
+    await page.locator('.lectern-summary').first().waitFor({ timeout: 240_000 });
+    await page.locator('.lectern-summary').first().evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 400));
+    const stuck = await box('.lesson-panel');
+    expect(Math.round(stuck.top)).toBe(0);
+    expect((await box('.lectern-summary')).top).toBeGreaterThanOrEqual(stuck.bottom - 1);
+  });
+
+  it('are usable at 390 px: nothing wider than the screen, every input on it, a change reaches the lesson', { timeout: 300_000 }, async () => {
+    await open(LESSON8, 390, 800);
+    const panel = page.getByRole('group', { name: 'Settings' });
+    await panel.waitFor({ timeout: 120_000 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // The panel does not stick on a phone: it would cover most of the screen.
+    expect(await panel.evaluate((el) => getComputedStyle(el).position)).toBe('static');
+    const inputs = await panel.locator('input, select').evaluateAll((els) => els.filter((el) => (el as HTMLInputElement).type !== 'hidden').map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, width: r.width };
+    }));
+    expect(inputs.length).toBeGreaterThanOrEqual(SETTINGS.length);
+    for (const input of inputs) {
+      expect(input.left).toBeGreaterThanOrEqual(0);
+      expect(input.right).toBeLessThanOrEqual(390);
+      expect(input.width).toBeGreaterThan(10);
+    }
+    await panel.getByRole('slider', { name: 'Dropout' }).fill('0.3');
+    await expect.poll(() => page.evaluate(() => window.location.hash), WAIT).toContain('dropout=0.3');
   });
 });

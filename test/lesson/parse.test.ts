@@ -37,6 +37,12 @@ describe('parseFenceInfo', () => {
     expect(parseFenceInfo('js echo=false')).toMatchObject({ live: true, options: { echo: false }, problems: [] });
   });
 
+  it('reads `panel` (a setting of the page\'s control panel), which a hidden cell cannot be', () => {
+    expect(parseFenceInfo('ts panel')).toEqual({ live: true, lang: 'ts', options: { echo: false, hidden: false, panel: true }, problems: [] });
+    expect(parseFenceInfo('ts panel hidden')).toMatchObject({ problems: ['A cell cannot be both "panel" and "hidden"'] });
+    expect(parseFenceInfo('ts panel=yes')).toMatchObject({ problems: [expect.stringContaining('"panel=yes"')] });
+  });
+
   it('reports unknown options', () => {
     expect(parseFenceInfo('ts echoo').live && parseFenceInfo('ts echoo')).toMatchObject({ problems: [expect.stringContaining('"echoo"')] });
   });
